@@ -1,0 +1,57 @@
+// The contracts between the daemon and its inputs and outputs. A component is created with
+// `(config, ctx)` and nothing else; `close()` must be safe on a half-started component.
+
+import type { LogRecord } from './record.js';
+import type { Counters } from './telemetry/counters.js';
+import type { InternalLog } from './telemetry/log.js';
+
+export interface ComponentContext {
+  /** Section name: `udp` for `[input.udp]`. */
+  readonly id: string;
+  /** Directory that every file the daemon writes must stay inside. */
+  readonly logRoot: string;
+  /** Directory for state (cursors, queues). */
+  readonly stateDir: string;
+  readonly counters: Counters;
+  readonly log: InternalLog;
+  /** Aborted when the daemon begins to stop. */
+  readonly shutdown: AbortSignal;
+}
+
+export interface InputContext extends ComponentContext {
+  /**
+   * Hands a batch of records to the engine. Returns false when outputs are behind: a stream input
+   * should pause reading and resume when `onWritable` fires. Never throws.
+   */
+  submit(batch: LogRecord[]): boolean;
+  /** Calls `cb` once, as soon as the pipeline can take more. */
+  onWritable(cb: () => void): void;
+}
+
+export interface Input {
+  /** Binds and starts receiving. Rejects with a clear message if it cannot. */
+  start(): Promise<void>;
+  /** Stops receiving and closes every socket. Safe to call twice or before `start`. */
+  close(): Promise<void>;
+  /** Addresses actually bound (port 0 resolved), for logs and tests. */
+  describe(): string;
+}
+
+export interface Output {
+  /** Opens files or connections. Rejects with a clear message if it cannot. */
+  open(): Promise<void>;
+  /** Takes a batch. Never throws, never blocks; the output owns its queue. */
+  write(batch: readonly LogRecord[]): void;
+  /** True while the output's queue is above its high-water mark. */
+  readonly busy: boolean;
+  /** Calls `cb` once when the output is no longer busy. */
+  onDrain(cb: () => void): void;
+  /** Resolves when everything written so far has been handed to the OS (or the peer). */
+  flush(): Promise<void>;
+  /** Closes and reopens files (logrotate's HUP). */
+  reopen(): Promise<void>;
+  /** Flushes and closes. Safe to call twice or before `open`. */
+  close(): Promise<void>;
+}
+
+export interface OutputContext extends ComponentContext {}

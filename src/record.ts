@@ -1,0 +1,89 @@
+// The one record type that crosses every stage boundary. The bytes received stay in `raw`, so a
+// parse failure loses nothing and an output can be byte-faithful. A class, not object literals:
+// every record has the same shape, which keeps property access monomorphic on the hot path.
+
+export type RecordFormat = 'rfc3164' | 'rfc5424' | 'unparsed';
+
+/** Bits of `LogRecord.flags`. */
+export const RecordFlag = {
+  /** No `<PRI>` at the start; the default priority was used. */
+  PRI_MISSING: 1 << 0,
+  /** A `<PRI>` that is not 0..191 or malformed; the default priority was used. */
+  PRI_INVALID: 1 << 1,
+  /** The frame was longer than max_message_bytes and was cut. */
+  TRUNCATED: 1 << 2,
+  /** The header could not be parsed; the fields are defaults and `msgOffset` is 0 or after PRI. */
+  PARSE_ERROR: 1 << 3,
+  /** The sender gave no HOSTNAME (local syslog()); `hostname` was filled in by the input. */
+  NO_HOSTNAME: 1 << 4,
+  /** The RFC 5424 MSG started with a UTF-8 BOM (stripped from `msgOffset`). */
+  BOM: 1 << 5,
+  /** The sender gave no timestamp that could be read; `time` is the receive time. */
+  NO_TIMESTAMP: 1 << 6,
+} as const;
+
+/** Facility used when a message carries no valid PRI (RFC 3164 §4.3.3: user.notice). */
+export const DEFAULT_FACILITY = 1;
+export const DEFAULT_SEVERITY = 5;
+
+/** A level in a legacy scheme, kept beside the syslog severity it maps to. */
+export interface NativeLevel {
+  readonly scheme: 'syslog' | 'axigen' | 'mmdf' | 'emg' | 'momentum';
+  readonly value: number;
+}
+
+export class LogRecord {
+  /** The frame exactly as received (after transport framing). Never modified. */
+  raw: Buffer;
+  /** Receive time, ms since the epoch. */
+  receivedAt: number;
+  /** Name of the input section that received it (`udp_in`, ...), or `internal`. */
+  input: string;
+  /** Peer address as text (`127.0.0.1`, `::1`, `unix`), '' when local. */
+  peer: string;
+
+  format: RecordFormat = 'unparsed';
+  flags = 0;
+  facility: number = DEFAULT_FACILITY;
+  severity: number = DEFAULT_SEVERITY;
+  /** Header time, ms since the epoch (receive time when the header had none). */
+  time: number;
+  /** Microseconds below the millisecond in `time` (0..999), for µs-precision formats. */
+  timeMicros = 0;
+  /** Offset from UTC in minutes as the sender wrote it; null when the sender gave none (RFC 3164). */
+  tzOffsetMin: number | null = null;
+  /** Digits of fractional second the sender wrote (0..6), so output can keep its precision. */
+  timeFracDigits = 0;
+  hostname = '';
+  /** RFC 5424 APP-NAME, or the RFC 3164 tag without `[pid]`: `postfix/smtpd`. */
+  app = '';
+  /** The program name: `app` up to the first `/` (`postfix`). */
+  program = '';
+  procid = '';
+  msgid = '';
+  /** RFC 5424 STRUCTURED-DATA exactly as received ('' for NILVALUE). */
+  sd = '';
+  /** Start of MSG inside `raw`. */
+  msgOffset = 0;
+  /** Level in the sender's native scheme, when known. */
+  level: NativeLevel | null = null;
+  /** Axigen client level mask (bits 1..16) the sender logs with; 31 when not Axigen. */
+  axigenMask = 31;
+  /** Dialect name, once recognised (`momentum`, `emg`, `mmdf`, `axigen`). */
+  dialect: string | null = null;
+  /** Structured fields a dialect parser extracted. */
+  fields: Record<string, unknown> | null = null;
+
+  constructor(raw: Buffer, receivedAt: number, input: string, peer: string) {
+    this.raw = raw;
+    this.receivedAt = receivedAt;
+    this.time = receivedAt;
+    this.input = input;
+    this.peer = peer;
+  }
+
+  /** The MSG part, as bytes (a view, not a copy). */
+  get msg(): Buffer {
+    return this.raw.subarray(this.msgOffset);
+  }
+}

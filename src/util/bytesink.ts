@@ -1,0 +1,62 @@
+// A growable byte buffer that formatters append to. A file output formats a whole batch into one
+// sink and hands the filled part to a single write; the storage is reused between batches.
+
+export class ByteSink {
+  buf: Buffer;
+  len = 0;
+
+  constructor(initialBytes = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** Makes room for `n` more bytes. */
+  ensure(n: number): void {
+    const need = this.len + n;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+
+  byte(b: number): void {
+    if (this.len >= this.buf.length) this.ensure(1);
+    this.buf[this.len++] = b;
+  }
+
+  /** Appends a string known to be ASCII/latin1 (digits, timestamps, header fields already checked). */
+  latin1(s: string): void {
+    this.ensure(s.length);
+    this.len += this.buf.latin1Write(s, this.len);
+  }
+
+  /** Appends a string as UTF-8. */
+  utf8(s: string): void {
+    this.ensure(s.length * 3);
+    this.len += this.buf.utf8Write(s, this.len);
+  }
+
+  bytes(src: Uint8Array, start = 0, end = src.length): void {
+    const n = end - start;
+    this.ensure(n);
+    this.buf.set(src.subarray(start, end), this.len);
+    this.len += n;
+  }
+
+  /** The filled part, as a view (valid until the next append or reset). */
+  view(): Buffer {
+    return this.buf.subarray(0, this.len);
+  }
+
+  /** The filled part, copied, so the sink can be reused while the copy is being written. */
+  take(): Buffer {
+    const out = Buffer.from(this.buf.subarray(0, this.len));
+    this.len = 0;
+    return out;
+  }
+
+  reset(): void {
+    this.len = 0;
+  }
+}
