@@ -18,7 +18,18 @@ export interface ComponentContext {
   readonly shutdown: AbortSignal;
 }
 
+/** The access rules that apply to one input (see src/engine/access.ts). */
+export interface AccessCheck {
+  /** True when some rule matches by host name, so the input should resolve peer names. */
+  readonly usesHostnames: boolean;
+  /** Allow (true) or deny (false) a peer; `hostname` is null when not known. */
+  decide(ip: string, hostname: string | null): boolean;
+}
+
 export interface InputContext extends ComponentContext {
+  readonly access: AccessCheck;
+  /** Name given to records that carry no HOSTNAME and come from this machine. */
+  readonly localHostname: string;
   /**
    * Hands a batch of records to the engine. Returns false when outputs are behind: a stream input
    * should pause reading and resume when `onWritable` fires. Never throws.

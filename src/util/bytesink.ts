@@ -28,13 +28,13 @@ export class ByteSink {
   /** Appends a string known to be ASCII/latin1 (digits, timestamps, header fields already checked). */
   latin1(s: string): void {
     this.ensure(s.length);
-    this.len += this.buf.latin1Write(s, this.len);
+    this.len += this.buf.write(s, this.len, 'latin1');
   }
 
   /** Appends a string as UTF-8. */
   utf8(s: string): void {
     this.ensure(s.length * 3);
-    this.len += this.buf.utf8Write(s, this.len);
+    this.len += this.buf.write(s, this.len, 'utf8');
   }
 
   bytes(src: Uint8Array, start = 0, end = src.length): void {

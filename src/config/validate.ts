@@ -1,0 +1,125 @@
+// Turns raw sections into the one validated, frozen Config the daemon starts from. Every problem
+// in every section is collected; nothing starts unless the list is empty.
+
+import path from 'node:path';
+import os from 'node:os';
+import { INPUT_TYPES, OUTPUT_TYPES } from '../registry.js';
+import { ruleSpec } from '../engine/rules.js';
+import { accessSpec } from '../engine/access.js';
+import { daemonSpec } from './daemon.js';
+import { loadConfigFile, loadConfigText, type RawConfig, type RawSection } from './load.js';
+import { validateSection, type ConfigProblem, type SpecValue } from './schema.js';
+import { EMBEDDED_DEFAULT_INI } from './defaults.js';
+
+export interface ComponentConfig {
+  readonly name: string;
+  readonly type: string;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+export type DaemonSettings = SpecValue<typeof daemonSpec>;
+export type RuleSettings = SpecValue<typeof ruleSpec> & { readonly name: string };
+export type AccessSettings = SpecValue<typeof accessSpec> & { readonly name: string };
+
+export interface Config {
+  /** log_root, state_dir and paniclog resolved to absolute paths. */
+  readonly daemon: DaemonSettings;
+  readonly inputs: readonly ComponentConfig[];
+  readonly outputs: readonly ComponentConfig[];
+  readonly rules: readonly RuleSettings[];
+  readonly access: readonly AccessSettings[];
+  /** The files read, main file first; '(embedded default)' when none. */
+  readonly files: readonly string[];
+}
+
+/** Loads a config file, or the embedded default when `file` is null. Problems are appended. */
+export function loadConfig(file: string | null, problems: ConfigProblem[], cwd = process.cwd()): Config {
+  const raw = file === null
+    ? loadConfigText(EMBEDDED_DEFAULT_INI, '(embedded default)', problems)
+    : loadConfigFile(path.resolve(cwd, file), problems);
+  return validateConfig(raw, problems, cwd);
+}
+
+export function validateConfig(raw: RawConfig, problems: ConfigProblem[], cwd = process.cwd()): Config {
+  const seen = new Map<string, RawSection>();
+  for (const s of raw.sections) {
+    const label = s.kind === 'daemon' ? 'daemon' : `${s.kind}.${s.name}`;
+    const prev = seen.get(label);
+    if (prev) problems.push({ section: label, key: '', message: `defined twice (${prev.file} and ${s.file})` });
+    else seen.set(label, s);
+  }
+  const of = (kind: RawSection['kind']) => [...seen.values()].filter((s) => s.kind === kind);
+
+  const d = validateSection(daemonSpec, of('daemon')[0]?.keys ?? {}, 'daemon', problems, []);
+  const logRoot = path.resolve(cwd, d.log_root);
+  const daemon: DaemonSettings = Object.freeze({
+    ...d,
+    log_root: logRoot,
+    state_dir: path.resolve(cwd, d.state_dir),
+    paniclog: path.resolve(logRoot, d.paniclog),
+    hostname: d.hostname || os.hostname().split('.')[0] || 'localhost',
+    pid_file: d.pid_file ? path.resolve(cwd, d.pid_file) : '',
+  });
+  if (!inside(logRoot, daemon.paniclog)) {
+    problems.push({ section: 'daemon', key: 'paniclog', message: `must lie inside log_root (${logRoot})` });
+  }
+
+  const inputs = components(of('input'), 'input', INPUT_TYPES, problems, logRoot);
+  const outputs = components(of('output'), 'output', OUTPUT_TYPES, problems, logRoot);
+  const inputNames = new Set(inputs.map((i) => i.name));
+  const outputNames = new Set(outputs.map((o) => o.name));
+  if (inputs.length === 0) problems.push({ section: 'input', key: '', message: 'no [input.NAME] section: nothing would be received' });
+  if (outputs.length === 0) problems.push({ section: 'output', key: '', message: 'no [output.NAME] section: nothing would be written' });
+  if (daemon.unmatched_output && !outputNames.has(daemon.unmatched_output)) {
+    problems.push({ section: 'daemon', key: 'unmatched_output', message: `no [output.${daemon.unmatched_output}]` });
+  }
+
+  const rules = of('rule').map((s) => {
+    const section = `rule.${s.name}`;
+    const v = validateSection(ruleSpec, s.keys, section, problems, []);
+    refs(v.outputs, outputNames, 'output', section, 'outputs', problems);
+    refs(v.inputs, inputNames, 'input', section, 'inputs', problems);
+    return Object.freeze({ ...v, name: s.name });
+  });
+  const access = of('access').map((s) => {
+    const section = `access.${s.name}`;
+    const v = validateSection(accessSpec, s.keys, section, problems, []);
+    refs(v.inputs, inputNames, 'input', section, 'inputs', problems);
+    return Object.freeze({ ...v, name: s.name });
+  });
+  if (rules.length === 0 && !daemon.unmatched_output) {
+    problems.push({ section: 'rule', key: '', message: 'no [rule.NAME] section and no unmatched_output: every record would be discarded' });
+  }
+
+  return Object.freeze({ daemon, inputs, outputs, rules, access, files: Object.freeze([...raw.files]) });
+}
+
+function components(sections: RawSection[], kind: 'input' | 'output',
+  types: typeof INPUT_TYPES | typeof OUTPUT_TYPES, problems: ConfigProblem[], logRoot: string): ComponentConfig[] {
+  const out: ComponentConfig[] = [];
+  for (const s of sections) {
+    const section = `${kind}.${s.name}`;
+    const type = typeof s.keys.type === 'string' ? s.keys.type.trim() : '';
+    const t = types[type];
+    if (!t) {
+      problems.push({ section, key: 'type', message: type ? `unknown ${kind} type "${type}"; known: ${Object.keys(types).join(', ')}` : 'is required' });
+      continue;
+    }
+    const config = validateSection(t.spec, s.keys, section, problems);
+    if ('check' in t && t.check) {
+      for (const [key, message] of t.check(config, logRoot)) problems.push({ section, key, message });
+    }
+    out.push(Object.freeze({ name: s.name, type, config }));
+  }
+  return out;
+}
+
+function refs(names: readonly string[], known: Set<string>, kind: string, section: string, key: string, problems: ConfigProblem[]): void {
+  for (const n of names) {
+    if (n !== '*' && !known.has(n)) problems.push({ section, key, message: `no [${kind}.${n}]` });
+  }
+}
+
+export function inside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}

@@ -1,0 +1,131 @@
+// The lifecycle. Start = build everything from the validated config (outputs open before inputs
+// listen, so nothing is received that cannot be written). Stop = inputs close → what they
+// received is routed → outputs flush and close. Reopen = every output closes and reopens its
+// files (SIGHUP after logrotate). A component that fails to start stops the ones already started.
+
+import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { AccessCheck, Input, Output } from '../component.js';
+import type { Config } from '../config/validate.js';
+import { compileAccess } from '../engine/access.js';
+import { compileRouter } from '../engine/router.js';
+import { INPUT_TYPES, OUTPUT_TYPES } from '../registry.js';
+import { createFileOutput } from '../outputs/file/index.js';
+import { fileOutputSpec } from '../outputs/file/config.js';
+import { validateSection } from '../config/schema.js';
+import { FORMATTERS } from '../syslog/format.js';
+import { ByteSink } from '../util/bytesink.js';
+import { Counters } from '../telemetry/counters.js';
+import { InternalLog, type LogLevel } from '../telemetry/log.js';
+import { Pipeline } from './pipeline.js';
+import { internalRecord } from './internal.js';
+
+export interface DaemonOptions {
+  /** Echo every record to stdout in the traditional format. */
+  readonly debug?: boolean;
+  /** Also write the daemon's own messages to stderr. */
+  readonly stderr?: boolean;
+}
+
+export class Daemon {
+  readonly counters = new Counters();
+  readonly log = new InternalLog();
+  private readonly abort = new AbortController();
+  private inputs: Input[] = [];
+  private outputs: Output[] = [];
+  private panic: Output | null = null;
+  private statsTimer: NodeJS.Timeout | null = null;
+  private stopping: Promise<void> | null = null;
+
+  private constructor(readonly config: Config, private readonly options: DaemonOptions) {}
+
+  static async start(config: Config, options: DaemonOptions = {}): Promise<Daemon> {
+    const d = new Daemon(config, options);
+    try {
+      await d.startAll();
+    } catch (err) {
+      d.log.error((err as Error).message);
+      await d.stop();
+      throw err;
+    }
+    return d;
+  }
+
+  private async startAll(): Promise<void> {
+    const { daemon } = this.config;
+    mkdirSync(daemon.log_root, { recursive: true });
+    mkdirSync(daemon.state_dir, { recursive: true });
+    const base = { logRoot: daemon.log_root, stateDir: daemon.state_dir, counters: this.counters, log: this.log, shutdown: this.abort.signal };
+
+    if (this.options.stderr) {
+      this.log.attach((level, text) => process.stderr.write(`maillogd: ${level}: ${text}\n`));
+    }
+    const panicConfig = validateSection(fileOutputSpec, { path: path.relative(daemon.log_root, daemon.paniclog) }, 'daemon', []);
+    this.panic = createFileOutput(panicConfig, { ...base, id: 'paniclog' });
+    await this.panic.open();
+    const panic = this.panic;
+    this.log.attach((level: LogLevel, text: string, time: number) => panic.write([internalRecord(level, text, time, daemon.hostname)]));
+
+    for (const o of this.config.outputs) {
+      const out = OUTPUT_TYPES[o.type]!.create(o.config, { ...base, id: o.name });
+      this.outputs.push(out);
+      await out.open();
+    }
+    const outputNames = this.config.outputs.map((o) => o.name);
+    const router = compileRouter(this.config.rules, outputNames, daemon.unmatched_output || null,
+      this.counters.get('engine', 'discarded', 'unmatched'));
+    const pipeline = new Pipeline(router, this.outputs);
+    if (this.options.debug) pipeline.tap = debugTap();
+
+    for (const i of this.config.inputs) {
+      const access: AccessCheck = compileAccess(this.config.access.filter((a) => a.inputs.includes('*') || a.inputs.includes(i.name)));
+      const input = INPUT_TYPES[i.type]!.create(i.config, {
+        ...base, id: i.name, access, localHostname: daemon.hostname,
+        submit: pipeline.submit, onWritable: pipeline.onWritable,
+      });
+      this.inputs.push(input);
+      await input.start();
+    }
+    if (daemon.pid_file) writeFileSync(daemon.pid_file, `${process.pid}\n`);
+    if (daemon.stats_interval_secs > 0) {
+      this.statsTimer = setInterval(() => this.log.notice(`stats: ${this.counters.format()}`), daemon.stats_interval_secs * 1000);
+      this.statsTimer.unref();
+    }
+    this.log.notice(`started: ${this.inputs.map((i) => i.describe()).join(', ')}; config ${this.config.files[0]}`);
+  }
+
+  /** Closes and reopens every file (SIGHUP). */
+  async reopen(): Promise<void> {
+    await Promise.all([...this.outputs, ...(this.panic ? [this.panic] : [])].map((o) => o.reopen()));
+    this.log.notice('files reopened');
+  }
+
+  /** Inputs close → drain → outputs flush and close. Safe to call twice. */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopAll();
+    return this.stopping;
+  }
+
+  private async stopAll(): Promise<void> {
+    this.abort.abort();
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    await Promise.all(this.inputs.map((i) => i.close().catch((err: Error) => this.log.error(err.message))));
+    await Promise.all(this.outputs.map((o) => o.close().catch((err: Error) => this.log.error(err.message))));
+    this.log.notice(`stopped; stats: ${this.counters.format()}`);
+    await this.panic?.close();
+    if (this.config.daemon.pid_file) rmSync(this.config.daemon.pid_file, { force: true });
+  }
+
+  describeInputs(): string[] {
+    return this.inputs.map((i) => i.describe());
+  }
+}
+
+function debugTap(): (batch: readonly import('../record.js').LogRecord[]) => void {
+  const sink = new ByteSink();
+  const format = FORMATTERS.traditional;
+  return (batch) => {
+    for (const rec of batch) format(rec, sink);
+    process.stdout.write(sink.take());
+  };
+}

@@ -1,0 +1,41 @@
+// Turns received frames into parsed records. Shared by every input so that all of them parse,
+// flag and count the same way.
+
+import { LogRecord, RecordFlag } from '../record.js';
+import { parseRecord } from '../syslog/parse.js';
+import type { Counter } from '../telemetry/counters.js';
+import type { ComponentContext } from '../component.js';
+
+const BAD_PRI = RecordFlag.PRI_INVALID | RecordFlag.PRI_MISSING;
+
+export class Decoder {
+  private readonly received: Counter;
+  private readonly badPri: Counter;
+  private readonly parseErrors: Counter;
+  private readonly truncated: Counter;
+
+  constructor(private readonly input: string, ctx: ComponentContext) {
+    const scope = `input.${input}`;
+    this.received = ctx.counters.get(scope, 'received');
+    this.badPri = ctx.counters.get(scope, 'bad_pri');
+    this.parseErrors = ctx.counters.get(scope, 'parse_errors');
+    this.truncated = ctx.counters.get(scope, 'truncated');
+  }
+
+  /**
+   * One frame → one record. `fallbackHost` names the sender when the line has no HOSTNAME: the
+   * peer address for network inputs, the local machine name for local ones.
+   */
+  decode(frame: Buffer, peer: string, fallbackHost: string, now: number, truncated: boolean): LogRecord {
+    const rec = new LogRecord(frame, now, this.input, peer);
+    parseRecord(rec, fallbackHost);
+    if (truncated) {
+      rec.flags |= RecordFlag.TRUNCATED;
+      this.truncated.value++;
+    }
+    this.received.value++;
+    if (rec.flags & BAD_PRI) this.badPri.value++;
+    if (rec.flags & RecordFlag.PARSE_ERROR) this.parseErrors.value++;
+    return rec;
+  }
+}

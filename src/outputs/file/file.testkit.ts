@@ -1,0 +1,109 @@
+// Helpers for the file output's tests: a context on a temp log root, records, a listing of what
+// is on disk, and waiting on a condition.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { OutputContext } from '../../component.js';
+import { validateSection, type ConfigProblem } from '../../config/schema.js';
+import { LogRecord } from '../../record.js';
+import type { Formatter } from '../../syslog/formatter.js';
+import { Counters } from '../../telemetry/counters.js';
+import { InternalLog } from '../../telemetry/log.js';
+import { fileOutputSpec, type FileOutputConfig } from './config.js';
+import { FileOutput } from './index.js';
+
+/** The raw bytes and a LF: enough to count lines without depending on a real line format. */
+export const rawLine: Formatter = (rec, out) => {
+  out.bytes(rec.raw);
+  out.byte(0x0a);
+};
+
+export interface Harness {
+  /** Parent of the log root: nothing may appear here except the root. */
+  readonly base: string;
+  readonly root: string;
+  readonly ctx: OutputContext;
+  readonly counters: Counters;
+  readonly messages: string[];
+  config(keys: Record<string, unknown>): FileOutputConfig;
+  output(keys: Record<string, unknown>): FileOutput;
+  cleanup(): Promise<void>;
+}
+
+export function harness(id = 't'): Harness {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'maillogd-file-'));
+  const root = path.join(base, 'root');
+  fs.mkdirSync(root);
+  const counters = new Counters();
+  const log = new InternalLog();
+  const messages: string[] = [];
+  log.attach((level, text) => messages.push(`${level}: ${text}`));
+  const ctx: OutputContext = {
+    id, logRoot: root, stateDir: path.join(base, 'state'), counters, log, shutdown: new AbortController().signal,
+  };
+  const outputs: FileOutput[] = [];
+  const config = (keys: Record<string, unknown>): FileOutputConfig => {
+    const problems: ConfigProblem[] = [];
+    const c = validateSection(fileOutputSpec, keys, `output.${id}`, problems);
+    if (problems.length) throw new Error(JSON.stringify(problems));
+    return c;
+  };
+  return {
+    base, root, ctx, counters, messages, config,
+    output(keys) {
+      const out = new FileOutput(config(keys), ctx, rawLine);
+      outputs.push(out);
+      return out;
+    },
+    async cleanup() {
+      await Promise.all(outputs.map((o) => o.close()));
+      fs.rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
+
+export function record(text: string, fields: Partial<Pick<LogRecord, 'hostname' | 'app' | 'program' | 'facility' | 'severity' | 'time'>> = {}): LogRecord {
+  const rec = new LogRecord(Buffer.from(text), Date.now(), 'udp', '127.0.0.1');
+  Object.assign(rec, fields);
+  return rec;
+}
+
+/** Numbered records `first .. first+count-1`, text `<prefix><n>`. */
+export function numbered(first: number, count: number, fields: Parameters<typeof record>[1] = {}, prefix = ''): LogRecord[] {
+  return Array.from({ length: count }, (_, i) => record(`${prefix}${first + i}`, fields));
+}
+
+/** Every file and directory under `dir`, as paths relative to it, sorted. */
+export function listTree(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })).sort();
+}
+
+export function lines(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  return text === '' ? [] : text.slice(0, -1).split('\n');
+}
+
+/** Resolves once `cond` holds, checking every few ms; rejects after `ms`. */
+export async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Open fds of this process that point at `file`. */
+export function openFds(file: string): number {
+  let n = 0;
+  for (const fd of fs.readdirSync('/proc/self/fd')) {
+    try {
+      if (fs.readlinkSync(`/proc/self/fd/${fd}`) === file) n++;
+    } catch { /* closed while listing */ }
+  }
+  return n;
+}
+
+export function count(h: Harness, name: string, reason = ''): number {
+  return reason === '' ? h.counters.total(`output.${h.ctx.id}`, name) : h.counters.get(`output.${h.ctx.id}`, name, reason).value;
+}

@@ -1,0 +1,37 @@
+// Every input and output type, by its config `type`. Adding a protocol = one folder + one line here.
+
+import type { Input, InputContext, Output, OutputContext } from './component.js';
+import type { Spec, SpecValue } from './config/schema.js';
+import { udpInputSpec } from './inputs/udp/config.js';
+import { createUdpInput } from './inputs/udp/index.js';
+import { tcpInputSpec } from './inputs/tcp/config.js';
+import { createTcpInput } from './inputs/tcp/index.js';
+import { checkFileOutput, fileOutputSpec } from './outputs/file/config.js';
+import { createFileOutput } from './outputs/file/index.js';
+
+export interface InputType<S extends Spec = Spec> {
+  readonly spec: S;
+  readonly create: (config: SpecValue<S>, ctx: InputContext) => Input;
+}
+export interface OutputType<S extends Spec = Spec> {
+  readonly spec: S;
+  readonly create: (config: SpecValue<S>, ctx: OutputContext) => Output;
+  /** Checks that need more than one key (paths inside the log root, ...); returns problems as [key, message]. */
+  readonly check?: (config: SpecValue<S>, logRoot: string) => [string, string][];
+}
+
+function input<S extends Spec>(t: InputType<S>): InputType {
+  return t as unknown as InputType;
+}
+function output<S extends Spec>(t: OutputType<S>): OutputType {
+  return t as unknown as OutputType;
+}
+
+export const INPUT_TYPES: Readonly<Record<string, InputType>> = {
+  udp: input({ spec: udpInputSpec, create: createUdpInput }),
+  tcp: input({ spec: tcpInputSpec, create: createTcpInput }),
+};
+
+export const OUTPUT_TYPES: Readonly<Record<string, OutputType>> = {
+  file: output({ spec: fileOutputSpec, create: createFileOutput, check: checkFileOutput }),
+};

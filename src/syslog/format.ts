@@ -1,0 +1,129 @@
+// Record → one output line, for each LineFormat, plus the wire serialisers the parser's round-trip
+// tests use. Line formats make the record safe (escape.ts): a record is exactly one line, and
+// bytes other than controls are written as received, invalid UTF-8 included (as rsyslog does).
+// - traditional: rsyslog's RSYSLOG_TraditionalFileFormat, `Mmm dd HH:MM:SS HOST TAG MSG`, time in
+//   the daemon's local zone. The parser consumed the one SP after the tag's `:`, so `TAG SP MSG`
+//   gives back the received line. A record without app has no tag: `... HOST MSG`.
+// - rfc5424: `<PRI>1 TS HOST APP PROCID MSGID SD MSG`, `-` for empty fields, the sender's
+//   fraction digits and offset (the daemon's offset when the sender gave none). Always a
+//   timestamp (the receive time when the sender gave none) and a host; no BOM.
+// - raw: the received frame.
+// - json: see json.ts.
+
+import { RecordFlag, type LogRecord } from '../record.js';
+import type { ByteSink } from '../util/bytesink.js';
+import { COLON, LBRACKET, LF, LT, GT, RBRACKET, SP } from './bytes.js';
+import { writeEscaped, writeField } from './escape.js';
+import type { Formatter, LineFormat } from './formatter.js';
+import { writeJson } from './json.js';
+import { rfc3339, writeBsdStamp } from './timefmt.js';
+
+const DASH_SP = Buffer.from('- ');
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+function writePri(out: ByteSink, rec: LogRecord): void {
+  out.byte(LT);
+  out.latin1(String(rec.facility * 8 + rec.severity));
+  out.byte(GT);
+}
+
+function writeMsg(out: ByteSink, rec: LogRecord): void {
+  writeEscaped(out, rec.raw, rec.msgOffset, rec.raw.length);
+}
+
+/** `TAG SP` (`app[procid]: ` or `app: `), nothing when the record has no app. */
+function writeTag(out: ByteSink, rec: LogRecord): void {
+  if (rec.app === '') return;
+  writeField(out, rec.app);
+  if (rec.procid !== '') {
+    out.byte(LBRACKET);
+    writeField(out, rec.procid);
+    out.byte(RBRACKET);
+  }
+  out.byte(COLON);
+  out.byte(SP);
+}
+
+/** BSD header and MSG; `withHost` false leaves HOSTNAME out, as a local syslog() line does. */
+function writeBsd(out: ByteSink, rec: LogRecord, withHost: boolean): void {
+  writeBsdStamp(out, rec.time);
+  if (withHost) {
+    writeField(out, rec.hostname === '' ? '-' : rec.hostname);
+    if (rec.app !== '' || rec.msgOffset < rec.raw.length) out.byte(SP);
+  }
+  writeTag(out, rec);
+  writeMsg(out, rec);
+  out.byte(LF);
+}
+
+/** A header field, or `-` when empty, then SP. */
+function nil(out: ByteSink, s: string): void {
+  if (s === '') {
+    out.bytes(DASH_SP);
+  } else {
+    writeField(out, s);
+    out.byte(SP);
+  }
+}
+
+/** `faithful`: NILVALUE where the sender gave no timestamp or host, and the BOM it sent. */
+function write5424(out: ByteSink, rec: LogRecord, faithful: boolean): void {
+  writePri(out, rec);
+  out.byte(0x31);
+  out.byte(SP);
+  if (faithful && rec.flags & RecordFlag.NO_TIMESTAMP) out.bytes(DASH_SP);
+  else {
+    out.latin1(rfc3339(rec.time, rec.timeMicros, rec.timeFracDigits, rec.tzOffsetMin));
+    out.byte(SP);
+  }
+  nil(out, faithful && rec.flags & RecordFlag.NO_HOSTNAME ? '' : rec.hostname);
+  nil(out, rec.app);
+  nil(out, rec.procid);
+  nil(out, rec.msgid);
+  if (rec.sd === '') out.byte(0x2d);
+  else writeField(out, rec.sd);
+  const bom = faithful && (rec.flags & RecordFlag.BOM) !== 0;
+  if (rec.msgOffset < rec.raw.length || bom) {
+    out.byte(SP);
+    if (bom) out.bytes(BOM);
+    writeMsg(out, rec);
+  }
+  out.byte(LF);
+}
+
+export function writeTraditional(rec: LogRecord, out: ByteSink): void {
+  writeBsd(out, rec, true);
+}
+
+export function writeRfc5424(rec: LogRecord, out: ByteSink): void {
+  write5424(out, rec, false);
+}
+
+export function writeRaw(rec: LogRecord, out: ByteSink): void {
+  writeEscaped(out, rec.raw, 0, rec.raw.length);
+  out.byte(LF);
+}
+
+/**
+ * The record as an RFC 5424 line the way it was received: NILVALUE for a missing timestamp or
+ * host, the BOM kept. Ends with LF (a line, as the other formats).
+ */
+export function serializeRfc5424(rec: LogRecord, out: ByteSink): void {
+  write5424(out, rec, true);
+}
+
+/**
+ * The record as an RFC 3164 line: `<PRI>Mmm dd HH:MM:SS HOST TAG MSG`. HOSTNAME is left out when the
+ * sender left it out (NO_HOSTNAME) and a tag follows, as local syslog() lines are. Ends with LF.
+ */
+export function serializeRfc3164(rec: LogRecord, out: ByteSink): void {
+  writePri(out, rec);
+  writeBsd(out, rec, !(rec.flags & RecordFlag.NO_HOSTNAME && rec.app !== ''));
+}
+
+export const FORMATTERS: Record<LineFormat, Formatter> = {
+  traditional: writeTraditional,
+  rfc5424: writeRfc5424,
+  json: writeJson,
+  raw: writeRaw,
+};
