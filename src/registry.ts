@@ -12,6 +12,8 @@ import { createFileOutput } from './outputs/file/index.js';
 export interface InputType<S extends Spec = Spec> {
   readonly spec: S;
   readonly create: (config: SpecValue<S>, ctx: InputContext) => Input;
+  /** Checks that need more than one key; returns problems as [key, message]. */
+  readonly check?: (config: SpecValue<S>, logRoot: string) => [string, string][];
 }
 export interface OutputType<S extends Spec = Spec> {
   readonly spec: S;

@@ -104,8 +104,10 @@ function components(sections: RawSection[], kind: 'input' | 'output',
       problems.push({ section, key: 'type', message: type ? `unknown ${kind} type "${type}"; known: ${Object.keys(types).join(', ')}` : 'is required' });
       continue;
     }
+    const before = problems.length;
     const config = validateSection(t.spec, s.keys, section, problems);
-    if ('check' in t && t.check) {
+    // Checks across keys only make sense once every key is valid on its own.
+    if (t.check && problems.length === before) {
       for (const [key, message] of t.check(config, logRoot)) problems.push({ section, key, message });
     }
     out.push(Object.freeze({ name: s.name, type, config }));

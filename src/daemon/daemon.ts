@@ -78,7 +78,9 @@ export class Daemon {
     if (this.options.debug) pipeline.tap = debugTap();
 
     for (const i of this.config.inputs) {
-      const access: AccessCheck = compileAccess(this.config.access.filter((a) => a.inputs.includes('*') || a.inputs.includes(i.name)));
+      const access: AccessCheck = compileAccess(
+        this.config.access.filter((a) => a.inputs.includes('*') || a.inputs.includes(i.name)),
+        { defaultPolicy: i.config.access_default === 'deny' ? 'deny' : 'allow' });
       const input = INPUT_TYPES[i.type]!.create(i.config, {
         ...base, id: i.name, access, localHostname: daemon.hostname,
         submit: pipeline.submit, onWritable: pipeline.onWritable,
