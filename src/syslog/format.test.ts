@@ -31,7 +31,7 @@ describe('formatters', () => {
     it('writes an RFC 5424 record in the daemon\'s local time', () => {
       const r = parse('<13>1 2026-01-05T10:00:01.5+01:00 h app 12 ID - msg');
       const d = new Date(Date.UTC(2026, 0, 5, 9, 0, 1));
-      const stamp = `Jan  5 ${String(d.getHours()).padStart(2, '0')}:00:01`;
+      const stamp = `Jan  5 ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}:01`;
       assert.equal(text(r, writeTraditional), `${stamp} h app[12]: msg\n`);
     });
 

@@ -10,8 +10,11 @@ import { COLON, DASH, DIGIT0, DOT, SP } from './bytes.js';
 const MS_PER_DAY = 86_400_000;
 /** A BSD stamp further ahead of the receive time than this is from last year (Dec line, Jan 1). */
 const FUTURE_SLACK_MS = 31 * MS_PER_DAY;
-/** A BSD stamp further behind than this is from next year (Jan line from a sender ahead, Dec 31). */
-const PAST_SLACK_MS = 335 * MS_PER_DAY;
+/**
+ * A BSD stamp this far behind or more is from next year (Jan line from a sender ahead, Dec 31).
+ * With FUTURE_SLACK_MS the window is one year long, so exactly one year fits.
+ */
+const PAST_SLACK_MS = 365 * MS_PER_DAY - FUTURE_SLACK_MS;
 
 /** Two ASCII digits at i as a number, or -1. */
 function two(buf: Buffer, i: number): number {
@@ -215,13 +218,13 @@ export function parseBsdTimestamp(buf: Buffer, i: number, rec: LogRecord): numbe
 
 /**
  * The year a BSD stamp belongs to is the receive year, unless that puts it more than a month in
- * the future (a Dec 31 line received on Jan 1: last year) or more than 11 months in the past (a
+ * the future (a Dec 31 line received on Jan 1: last year) or 11 months or more in the past (a
  * Jan 1 line from a sender whose clock is ahead, received on Dec 31: next year).
  */
 function inferYear(receivedAt: number, mon: number, day: number, h: number, mi: number): number {
   const y = localYear(receivedAt);
   const t = localTime(y, mon, day, h, mi);
   if (t - receivedAt > FUTURE_SLACK_MS) return localTime(y - 1, mon, day, h, mi);
-  if (receivedAt - t > PAST_SLACK_MS) return localTime(y + 1, mon, day, h, mi);
+  if (receivedAt - t >= PAST_SLACK_MS) return localTime(y + 1, mon, day, h, mi);
   return t;
 }
