@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'var/', 'node_modules/', 'packaging/build/'] },
+  { ignores: ['dist/', 'var/', 'node_modules/', 'packaging/build/', 'bench/out/', 'eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

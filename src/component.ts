@@ -65,4 +65,4 @@ export interface Output {
   close(): Promise<void>;
 }
 
-export interface OutputContext extends ComponentContext {}
+export type OutputContext = ComponentContext;

@@ -30,7 +30,7 @@ export function loadConfigText(text: string, file: string, problems: ConfigProbl
   const files = [file];
   let parsed: Record<string, unknown>;
   try {
-    parsed = ini.parse(text) as Record<string, unknown>;
+    parsed = ini.parse(text);
   } catch (err) {
     problems.push({ section: file, key: '', message: `cannot parse: ${(err as Error).message}` });
     return { sections, files };

@@ -106,8 +106,10 @@ function components(sections: RawSection[], kind: 'input' | 'output',
     }
     const before = problems.length;
     const config = validateSection(t.spec, s.keys, section, problems);
-    // Checks across keys only make sense once every key is valid on its own.
-    if (t.check && problems.length === before) {
+    // A bad value falls back to its default, but a missing required key leaves a hole that
+    // checks across keys cannot work with.
+    const missing = problems.slice(before).some((p) => p.message === 'is required');
+    if (t.check && !missing) {
       for (const [key, message] of t.check(config, logRoot)) problems.push({ section, key, message });
     }
     out.push(Object.freeze({ name: s.name, type, config }));

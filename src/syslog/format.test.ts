@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { LogRecord } from '../record.js';
 import { FORMATTERS, writeRaw, writeRfc5424, writeTraditional } from './format.js';
 import { LINE_FORMATS } from './formatter.js';
@@ -102,5 +103,24 @@ describe('formatters', () => {
     assert.deepEqual([0, 1, 3, 6].map((d) => rfc3339(ms, 456, d, 60)), ['2026-01-05T10:00:01+01:00', '2026-01-05T10:00:01.1+01:00', '2026-01-05T10:00:01.123+01:00', '2026-01-05T10:00:01.123456+01:00']);
     assert.equal(rfc3339(ms, 0, 0, -570), '2026-01-04T23:30:01-09:30');
     assert.equal(rfc3339(ms, 0, 0, 0), '2026-01-05T09:00:01Z');
+  });
+
+  it('writes any record as exactly one line: no controls but TAB, valid JSON (property)', () => {
+    const HEADS = ['', '<13>', '<13>1 - h a - - [x@1 a="', '<13>Oct 11 22:14:15 h\x01 a\x7f[1]: '];
+    const frame = fc.tuple(fc.constantFrom(...HEADS), fc.uint8Array({ maxLength: 80 }))
+      .map(([head, a]) => Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(a)]));
+    fc.assert(fc.property(frame, (bytes) => {
+      const rec = parse(bytes, 'peer\n');
+      for (const format of LINE_FORMATS) {
+        const line = render(rec, FORMATTERS[format]);
+        assert.equal(line.indexOf(0x0a), line.length - 1, format);
+        if (format === 'json') {
+          assert.ok(line.every((b) => b >= 0x20 || b === 0x0a)); // JSON strings may hold a raw DEL
+          JSON.parse(line.toString());
+        } else {
+          assert.ok(line.every((b) => (b >= 0x20 ? b !== 0x7f : b === 0x09 || b === 0x0a)), format);
+        }
+      }
+    }), { numRuns: 20_000 });
   });
 });

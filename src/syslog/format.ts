@@ -12,7 +12,7 @@
 
 import { RecordFlag, type LogRecord } from '../record.js';
 import type { ByteSink } from '../util/bytesink.js';
-import { COLON, LBRACKET, LF, LT, GT, RBRACKET, SP } from './bytes.js';
+import { COLON, LBRACKET, LF, RBRACKET, SP } from './bytes.js';
 import { writeEscaped, writeField } from './escape.js';
 import type { Formatter, LineFormat } from './formatter.js';
 import { writeJson } from './json.js';
@@ -21,10 +21,11 @@ import { rfc3339, writeBsdStamp } from './timefmt.js';
 const DASH_SP = Buffer.from('- ');
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
+/** `<0>` .. `<191>`, made once. */
+const PRI_BYTES = Array.from({ length: 192 }, (_, pri) => Buffer.from(`<${pri}>`));
+
 function writePri(out: ByteSink, rec: LogRecord): void {
-  out.byte(LT);
-  out.latin1(String(rec.facility * 8 + rec.severity));
-  out.byte(GT);
+  out.bytes(PRI_BYTES[(rec.facility * 8 + rec.severity) & 0xff] ?? PRI_BYTES[13]!);
 }
 
 function writeMsg(out: ByteSink, rec: LogRecord): void {

@@ -1,5 +1,6 @@
 // RFC 3164 (BSD) header after `<PRI>`: `TIMESTAMP HOSTNAME TAG: MSG`, as real senders write it.
-// - TIMESTAMP: BSD `Mmm dd hh:mm:ss` (see timestamp.ts) or RFC 3339 (rsyslog's forward formats).
+// - TIMESTAMP: BSD `Mmm dd hh:mm:ss` (see timestamp.ts, which also reads the Cisco variants) or
+//   RFC 3339 (rsyslog's forward formats). A Cisco IOS sequence number (`123: `) before it is skipped.
 // - HOSTNAME: absent in lines from the local syslog() (`<13>Nov 22 02:55:07 mytag[4242]: hello`).
 //   The token after the timestamp is a TAG, not a hostname, when it ends with `:` or contains
 //   `[...]:`; then the caller's fallback host is used and NO_HOSTNAME is flagged.

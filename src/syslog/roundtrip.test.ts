@@ -91,7 +91,7 @@ describe('round trip: fields → line → fields (property)', () => {
         // A tag-less MSG must not start with something that reads as a tag.
         const sp = msg.indexOf(0x20);
         const first = msg.subarray(0, sp < 0 ? msg.length : sp);
-        if (first.includes(0x3a)) msg = Buffer.concat([Buffer.from('x'), msg]).map((b, i) => (b === 0x3a && i <= first.length ? 0x2e : b));
+        if (first.includes(0x3a)) msg = Buffer.from(msg.map((b, i) => (b === 0x3a && i < first.length ? 0x2e : b)));
       }
       const rec = new LogRecord(msg, f.receivedAt, 'test', '');
       rec.facility = f.pri >> 3;

@@ -52,8 +52,8 @@ export async function startDaemon(ini: string, opts: { args?: string[]; env?: No
   });
   let err = '';
   let out = '';
-  proc.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-  proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  proc.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  proc.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   let done = false;
   void exited.then(() => { done = true; });

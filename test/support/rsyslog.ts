@@ -34,8 +34,8 @@ ${rulesetBody}
 `);
   const proc = spawn(RSYSLOGD, ['-n', '-f', conf, '-i', path.join(dir, 'rsyslog.pid')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
-  proc.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-  proc.stdout!.on('data', (d: Buffer) => { err += d.toString(); });
+  proc.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  proc.stdout.on('data', (d: Buffer) => { err += d.toString(); });
   let exited = false;
   const done = new Promise<void>((resolve) => proc.on('exit', () => { exited = true; resolve(); }));
   const port = await waitFor('rsyslogd to listen', () => {
