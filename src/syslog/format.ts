@@ -3,7 +3,8 @@
 // bytes other than controls are written as received, invalid UTF-8 included (as rsyslog does).
 // - traditional: rsyslog's RSYSLOG_TraditionalFileFormat, `Mmm dd HH:MM:SS HOST TAG MSG`, time in
 //   the daemon's local zone. The parser consumed the one SP after the tag's `:`, so `TAG SP MSG`
-//   gives back the received line. A record without app has no tag: `... HOST MSG`.
+//   gives back the received line. A record without app has no tag: `... HOST MSG` (as rsyslog,
+//   such a line reads back with a tag if the first word of MSG ends with `:`).
 // - rfc5424: `<PRI>1 TS HOST APP PROCID MSGID SD MSG`, `-` for empty fields, the sender's
 //   fraction digits and offset (the daemon's offset when the sender gave none). Always a
 //   timestamp (the receive time when the sender gave none) and a host; no BOM.
