@@ -9,6 +9,8 @@
 #   tcp  RFC 3164, LF framing, loggen at max rate, 1,000,000 messages
 #   tcp  RFC 5424, octet counting, loggen at max rate, 1,000,000 messages
 #   udp  RFC 3164, udp-pace at 150k msg/s, 750,000 messages
+#   udp  RFC 3164, udp-pace asked for 250k msg/s (more than it can send on 2 cores: the
+#        sender's maximum), 1,000,000 messages
 # Output: bench/out/e2e.log (RESULT lines) and a median table from summarize.sh.
 # Needs a built daemon (npm run build) and root for apt (setup.sh).
 set -euo pipefail
@@ -28,13 +30,21 @@ LOG="$HERE/out/e2e.log"
 : > "$LOG"
 MAILLOGD=(-- "$HERE/maillogd-receiver.sh" {TRANSPORT} {PORT} {OUT} {TMP})
 
+# A run during which other processes burnt more than NOISE_MAX CPU-seconds is run again (up to
+# 3 times); every RESULT line stays in the log and summarize.sh drops the noisy ones.
+NOISE_MAX=${NOISE_MAX:-1.5}
 one() { # label receiver transport count rate [env...] [-- cmd]
   local label=$1 recv=$2 tr=$3 cnt=$4 rate=$5; shift 5
-  local envs=() cmd=()
+  local envs=() cmd=() line oc a
   while [ $# -gt 0 ] && [ "$1" != "--" ]; do envs+=("$1"); shift; done
   cmd=("$@")
-  env LABEL="$label" RESULTS_LOG="$LOG" QUIET_WAIT="${QUIET_WAIT:-60}" "${envs[@]}" \
-    "$H/run.sh" "$recv" "$tr" "$cnt" "$rate" "${cmd[@]}" 2>&1 | tail -1
+  for ((a = 1; a <= 3; a++)); do
+    line=$(env LABEL="$label" RESULTS_LOG="$LOG" QUIET_WAIT="${QUIET_WAIT:-60}" "${envs[@]}" \
+      "$H/run.sh" "$recv" "$tr" "$cnt" "$rate" "${cmd[@]}" 2>&1 | tail -1)
+    echo "$line"
+    oc=$(sed -n 's/.*other_cpu_s=\([0-9.]*\).*/\1/p' <<< "$line")
+    awk -v o="${oc:-0}" -v m="$NOISE_MAX" 'BEGIN{exit !(o > m)}' || break
+  done
 }
 
 for ((r = 1; r <= REPS; r++)); do
@@ -45,5 +55,7 @@ for ((r = 1; r <= REPS; r++)); do
   one maillogd custom tcp 1000000 max FORMAT=5424 "${MAILLOGD[@]}"
   one rsyslog-tuned rsyslog-tuned udp 750000 150000 SENDER=pace
   one maillogd custom udp 750000 150000 SENDER=pace "${MAILLOGD[@]}"
+  one rsyslog-tuned rsyslog-tuned udp 1000000 250000 SENDER=pace
+  one maillogd custom udp 1000000 250000 SENDER=pace "${MAILLOGD[@]}"
 done
-bash "$H/summarize.sh" "$LOG"
+NOISE_MAX=$NOISE_MAX bash "$H/summarize.sh" "$LOG"
