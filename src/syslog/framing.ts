@@ -10,12 +10,24 @@
 //   (up to the LF, or the remaining counted bytes) is skipped, so the next frame starts clean.
 // Frames are emitted once complete. A frame inside one chunk is a view of it (no copy); a frame
 // that spans chunks is copied once, when it completes. Never throws, whatever the bytes.
+// Frames go to an array, or straight to a handler (the TCP input: no Frame object per message).
 
 import { CR, LF, NUL, SP } from './bytes.js';
 
 export interface Frame {
   data: Buffer;
   truncated: boolean;
+}
+
+/** Receives each complete frame, in order. */
+export type FrameHandler = (data: Buffer, truncated: boolean) => void;
+
+/** Where frames go: appended to an array, or handed to a function. */
+export type FrameOut = Frame[] | FrameHandler;
+
+function deliver(out: FrameOut, data: Buffer, truncated: boolean): void {
+  if (typeof out === 'function') out(data, truncated);
+  else out.push({ data, truncated });
 }
 
 const IDLE = 0; // between frames
@@ -41,8 +53,8 @@ export class StreamDeframer {
     this.maxCount = Math.max(maxMessageBytes * 16, 16 * 1024 * 1024);
   }
 
-  /** Appends the frames that `chunk` completes to `out`. */
-  push(chunk: Buffer, out: Frame[]): void {
+  /** Delivers the frames that `chunk` completes to `out`. */
+  push(chunk: Buffer, out: FrameOut): void {
     const n = chunk.length;
     let i = 0;
     let start = 0; // where the current frame's bytes begin in this chunk
@@ -102,7 +114,7 @@ export class StreamDeframer {
           const end = i + this.remaining;
           if (this.total === 0) {
             const len = end > start && chunk[end - 1] === LF ? end - start - 1 : end - start;
-            out.push({ data: chunk.subarray(start, start + Math.min(len, this.max)), truncated: len > this.max });
+            deliver(out, chunk.subarray(start, start + Math.min(len, this.max)), len > this.max);
           } else {
             this.keep(chunk, i, end);
             this.emit(this.last === LF ? this.total - 1 : this.total, out);
@@ -126,7 +138,7 @@ export class StreamDeframer {
           const crlf = chunk[term] === LF;
           if (this.total === 0) {
             const len = crlf && term > start && chunk[term - 1] === CR ? term - start - 1 : term - start;
-            out.push({ data: chunk.subarray(start, start + Math.min(len, this.max)), truncated: len > this.max });
+            deliver(out, chunk.subarray(start, start + Math.min(len, this.max)), len > this.max);
           } else {
             this.keep(chunk, start, term);
             this.emit(crlf && this.last === CR ? this.total - 1 : this.total, out);
@@ -140,10 +152,9 @@ export class StreamDeframer {
   }
 
   /** At stream end: the bytes of an unfinished frame become a last frame. */
-  end(out: Frame[]): void {
+  end(out: FrameOut): void {
     if (this.state === OCTETS) {
-      this.emit(this.total, out);
-      out[out.length - 1]!.truncated = true; // the count promised more than arrived
+      this.emit(this.total, out, true); // the count promised more than arrived
     } else if (this.state !== IDLE) {
       this.emit(this.total, out);
     }
@@ -164,12 +175,12 @@ export class StreamDeframer {
   }
 
   /** Emits the kept bytes as a frame whose full length is `len`, then forgets them. */
-  private emit(len: number, out: Frame[]): void {
+  private emit(len: number, out: FrameOut, cut = false): void {
     const size = len < this.max ? len : this.max;
     const parts = this.parts;
     const data = parts.length === 1 && parts[0]!.length === size ? parts[0]! : Buffer.concat(parts, size);
-    out.push({ data, truncated: len > this.max });
     this.reset();
+    deliver(out, data, cut || len > this.max);
   }
 
   private reset(): void {

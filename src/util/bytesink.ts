@@ -1,12 +1,18 @@
 // A growable byte buffer that formatters append to. A file output formats a whole batch into one
 // sink and hands the filled part to a single write; the storage is reused between batches.
 
+/** Runs up to this long are copied byte by byte: cheaper than making the view a native copy needs. */
+const SHORT_COPY = 32;
+
 export class ByteSink {
   buf: Buffer;
+  /** `buf` as a DataView, for word-sized stores at any offset; replaced with `buf`. */
+  data: DataView;
   len = 0;
 
   constructor(initialBytes = 64 * 1024) {
     this.buf = Buffer.allocUnsafe(initialBytes);
+    this.data = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   }
 
   /** Makes room for `n` more bytes. */
@@ -18,6 +24,7 @@ export class ByteSink {
     const next = Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.len);
     this.buf = next;
+    this.data = new DataView(next.buffer, next.byteOffset, next.length);
   }
 
   byte(b: number): void {
@@ -40,7 +47,13 @@ export class ByteSink {
   bytes(src: Uint8Array, start = 0, end = src.length): void {
     const n = end - start;
     this.ensure(n);
-    this.buf.set(src.subarray(start, end), this.len);
+    if (n <= SHORT_COPY) {
+      const buf = this.buf;
+      let j = this.len;
+      for (let i = start; i < end; i++) buf[j++] = src[i]!;
+    } else {
+      this.buf.set(src.subarray(start, end), this.len);
+    }
     this.len += n;
   }
 

@@ -5,12 +5,15 @@
 import type net from 'node:net';
 import type { InputContext } from '../../component.js';
 import type { LogRecord } from '../../record.js';
-import { StreamDeframer, type Frame } from '../../syslog/framing.js';
+import { StreamDeframer } from '../../syslog/framing.js';
 import type { Decoder } from '../decode.js';
 
 export class TcpConnection {
   private readonly deframer: StreamDeframer;
-  private readonly frames: Frame[] = [];
+  /** Records decoded from the current chunk; handed over whole, then replaced. */
+  private batch: LogRecord[] = [];
+  /** Receive time of the current chunk (one clock read per chunk, not per frame). */
+  private now = 0;
   private paused = false;
 
   constructor(
@@ -26,26 +29,27 @@ export class TcpConnection {
   }
 
   private onData(chunk: Buffer): void {
-    this.deframer.push(chunk, this.frames);
+    this.now = Date.now();
+    this.deframer.push(chunk, this.onFrame);
     this.submit();
   }
 
   private onEnd(): void {
-    this.deframer.end(this.frames);
+    this.now = Date.now();
+    this.deframer.end(this.onFrame);
     this.submit();
     this.socket.end();
   }
 
+  // Frames are decoded as the deframer finds them: no Frame object or frame list per message.
+  private readonly onFrame = (data: Buffer, truncated: boolean): void => {
+    this.batch.push(this.decoder.decode(data, this.peer, this.peer, this.now, truncated));
+  };
+
   private submit(): void {
-    const frames = this.frames;
-    if (frames.length === 0) return;
-    const now = Date.now();
-    const batch: LogRecord[] = new Array<LogRecord>(frames.length);
-    for (let i = 0; i < frames.length; i++) {
-      const f = frames[i]!;
-      batch[i] = this.decoder.decode(f.data, this.peer, this.peer, now, f.truncated);
-    }
-    frames.length = 0;
+    const batch = this.batch;
+    if (batch.length === 0) return;
+    this.batch = [];
     if (!this.ctx.submit(batch) && !this.paused) {
       this.paused = true;
       this.socket.pause();
