@@ -2,6 +2,8 @@
 // parse failure loses nothing and an output can be byte-faithful. A class, not object literals:
 // every record has the same shape, which keeps property access monomorphic on the hot path.
 
+import type { Disposition } from './dialects/types.js';
+
 export type RecordFormat = 'rfc3164' | 'rfc5424' | 'unparsed';
 
 /** Bits of `LogRecord.flags`. */
@@ -20,6 +22,8 @@ export const RecordFlag = {
   BOM: 1 << 5,
   /** The sender gave no timestamp that could be read; `time` is the receive time. */
   NO_TIMESTAMP: 1 << 6,
+  /** The line had a legacy dialect's shape but could not be read as one; it is kept raw. */
+  DIALECT_ERROR: 1 << 7,
 } as const;
 
 /** Facility used when a message carries no valid PRI (RFC 3164 §4.3.3: user.notice). */
@@ -73,6 +77,8 @@ export class LogRecord {
   dialect: string | null = null;
   /** Structured fields a dialect parser extracted. */
   fields: Record<string, unknown> | null = null;
+  /** What happened to the message, when a dialect told (`reception`, `delivery`, ...). */
+  disposition: Disposition | null = null;
 
   constructor(raw: Buffer, receivedAt: number, input: string, peer: string) {
     this.raw = raw;

@@ -5,6 +5,7 @@ import { LogRecord, RecordFlag } from '../record.js';
 import { parseRecord } from '../syslog/parse.js';
 import type { Counter } from '../telemetry/counters.js';
 import type { ComponentContext } from '../component.js';
+import { DialectRecogniser, type DialectMode } from '../dialects/recognise.js';
 
 const BAD_PRI = RecordFlag.PRI_INVALID | RecordFlag.PRI_MISSING;
 
@@ -13,9 +14,11 @@ export class Decoder {
   private readonly badPri: Counter;
   private readonly parseErrors: Counter;
   private readonly truncated: Counter;
+  private readonly dialects: DialectRecogniser;
 
-  constructor(private readonly input: string, ctx: ComponentContext) {
+  constructor(private readonly input: string, ctx: ComponentContext, dialect: DialectMode = 'auto') {
     const scope = `input.${input}`;
+    this.dialects = new DialectRecogniser(dialect, ctx.counters, scope);
     this.received = ctx.counters.get(scope, 'received');
     this.badPri = ctx.counters.get(scope, 'bad_pri');
     this.parseErrors = ctx.counters.get(scope, 'parse_errors');
@@ -29,6 +32,7 @@ export class Decoder {
   decode(frame: Buffer, peer: string, fallbackHost: string, now: number, truncated: boolean): LogRecord {
     const rec = new LogRecord(frame, now, this.input, peer);
     parseRecord(rec, fallbackHost);
+    this.dialects.apply(rec);
     if (truncated) {
       rec.flags |= RecordFlag.TRUNCATED;
       this.truncated.value++;

@@ -31,6 +31,16 @@ function sdObject(sd: string): Record<string, Record<string, string | string[]>>
   return out;
 }
 
+/** Dialect fields may hold byte views (a message kept byte-exact): write them as text. */
+function bytesAsText(this: unknown, _key: string, value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer') {
+    const holder = this as Record<string, unknown>;
+    const original = holder[_key];
+    if (Buffer.isBuffer(original)) return original.toString('utf8');
+  }
+  return value;
+}
+
 export function writeJson(rec: LogRecord, out: ByteSink): void {
   const obj: Record<string, unknown> = {
     time: rfc3339(rec.time, rec.timeMicros, rec.timeFracDigits, rec.tzOffsetMin),
@@ -50,7 +60,8 @@ export function writeJson(rec: LogRecord, out: ByteSink): void {
   if (rec.flags !== 0) obj.flags = flagNames(rec.flags);
   if (rec.level !== null) obj.level = rec.level;
   if (rec.dialect !== null) obj.dialect = rec.dialect;
+  if (rec.disposition !== null) obj.disposition = rec.disposition;
   if (rec.fields !== null) obj.fields = rec.fields;
-  out.utf8(JSON.stringify(obj));
+  out.utf8(JSON.stringify(obj, bytesAsText));
   out.byte(LF);
 }

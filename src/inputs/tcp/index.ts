@@ -24,7 +24,7 @@ class TcpInput implements Input {
   private bound = '';
 
   constructor(private readonly config: TcpInputConfig, private readonly ctx: InputContext) {
-    this.decoder = new Decoder(ctx.id, ctx);
+    this.decoder = new Decoder(ctx.id, ctx, config.dialect);
     const scope = `input.${ctx.id}`;
     this.counters = {
       accepted: ctx.counters.get(scope, 'connections'),

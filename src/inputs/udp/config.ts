@@ -1,4 +1,5 @@
-import { int, str } from '../../config/schema.js';
+import { int, oneOf, str } from '../../config/schema.js';
+import { DIALECT_MODES } from '../../dialects/recognise.js';
 import { accessDefaultField } from '../../engine/access.js';
 
 export const udpInputSpec = {
@@ -6,6 +7,8 @@ export const udpInputSpec = {
   port: int(5514, 'UDP port; 0 = any free port (see port_file).', { min: 0, max: 65535 }),
   receive_buffer_bytes: int(4 * 1024 * 1024, 'Socket receive buffer asked of the kernel (SO_RCVBUF, capped by net.core.rmem_max); the size granted is logged at start.', { min: 0 }),
   max_message_bytes: int(64 * 1024, 'Longer datagrams are cut at this size and flagged truncated.', { min: 64 }),
+  dialect: oneOf(DIALECT_MODES, 'auto',
+    'Legacy line recognition: auto (Momentum, EMG, MMDF, Axigen lines by their shape), none, or one dialect by name.'),
   access_default: accessDefaultField,
   port_file: str('', 'File the bound port number is written to at start (useful with port = 0); empty = none.'),
 } as const;

@@ -34,7 +34,7 @@ class UdpInput implements Input {
   private bound = '';
 
   constructor(private readonly config: UdpInputConfig, private readonly ctx: InputContext) {
-    this.decoder = new Decoder(ctx.id, ctx);
+    this.decoder = new Decoder(ctx.id, ctx, config.dialect);
     this.denied = ctx.counters.get(`input.${ctx.id}`, 'denied');
     this.empty = ctx.counters.get(`input.${ctx.id}`, 'discarded', 'empty');
   }
