@@ -18,10 +18,10 @@ export type DialectMode = 'auto' | 'none' | DialectName;
 export const DIALECT_MODES: readonly DialectMode[] = ['auto', 'none', 'momentum', 'emg', 'mmdf', 'axigen'];
 
 export const DIALECTS: Readonly<Record<DialectName, Dialect<unknown>>> = {
-  momentum: momentumDialect as Dialect<unknown>,
-  emg: emgDialect as Dialect<unknown>,
-  mmdf: mmdfDialect as Dialect<unknown>,
-  axigen: axigenDialect as Dialect<unknown>,
+  momentum: momentumDialect,
+  emg: emgDialect,
+  mmdf: mmdfDialect,
+  axigen: axigenDialect,
 };
 
 const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
