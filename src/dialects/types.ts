@@ -45,3 +45,19 @@ export interface Dialect<F> {
   /** Writes fields back as the dialect's line, byte for byte what `parse` read (no trailing LF). */
   format(fields: F): Buffer;
 }
+
+/** A value read from a line, and where reading stopped: what a dialect's readers return. */
+export interface Step<T> {
+  readonly ok: true;
+  readonly value: T;
+  /** Index just after what was read. */
+  readonly end: number;
+}
+
+export function step<T>(value: T, end: number): Step<T> {
+  return { ok: true, value, end };
+}
+
+export function dialectError(reason: string, detail: string): DialectError {
+  return { ok: false, reason, detail };
+}

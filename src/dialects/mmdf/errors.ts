@@ -1,7 +1,7 @@
 // Why an MMDF line could not be read: the reason catalogue counters are keyed on, and the small
 // step type the field readers return (a value and where it ended, or a DialectError).
 
-import type { DialectError } from '../types.js';
+import { dialectError, type DialectError } from '../types.js';
 
 /** Every reason the MMDF parser gives; a test checks that no other reason escapes. */
 export const MMDF_REASONS = [
@@ -22,17 +22,8 @@ export const MMDF_REASONS = [
 ] as const;
 export type MmdfReason = (typeof MMDF_REASONS)[number];
 
-export interface Step<T> {
-  readonly ok: true;
-  readonly value: T;
-  /** Index just after what was read. */
-  readonly end: number;
-}
+export { step, type Step } from '../types.js';
 
 export function fail(reason: MmdfReason, detail: string): DialectError {
-  return { ok: false, reason, detail };
-}
-
-export function step<T>(value: T, end: number): Step<T> {
-  return { ok: true, value, end };
+  return dialectError(reason, detail);
 }
