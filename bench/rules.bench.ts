@@ -89,7 +89,7 @@ function rule(name: string, keys: Partial<Omit<RuleConfig, 'facility' | 'severit
   };
   return {
     name, priority: 100, enabled: true, inputs: ['*'], host: ['*'], app: ['*'], module: ['*'],
-    axigen_level_mask: 31, outputs: ['all'], final: false, ...keys,
+    axigen_level_mask: 31, dialect: 0b11111, disposition: 0xff, outputs: ['all'], final: false, ...keys,
     facility: keys.facility ? mask(parseFacilitySelector(keys.facility)) : FACILITY_ALL,
     severity: keys.severity ? mask(parseSeveritySelector(keys.severity)) : SEVERITY_ALL,
   };

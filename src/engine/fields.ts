@@ -12,6 +12,24 @@ export function facilitySelector(doc: string): Field<number> {
   return maskField('facility list', doc, FACILITY_ALL, parseFacilitySelector);
 }
 
+/**
+ * A list of names from a fixed set (index i = bit i), `*` = all; parsed into a mask. `none` is
+ * bit 0 where the set has it (records no dialect recognised, records without a disposition).
+ */
+export function nameSetField(kind: string, doc: string, names: readonly string[]): Field<number> {
+  const all = (1 << names.length) - 1;
+  return maskField(kind, doc, all, (items) => {
+    let mask = 0;
+    for (const item of items) {
+      if (item === '*') return all;
+      const i = names.indexOf(item.toLowerCase());
+      if (i < 0) return `unknown value ${JSON.stringify(item)}; expected ${names.join(', ')} or *`;
+      mask |= 1 << i;
+    }
+    return mask;
+  });
+}
+
 /** A list value parsed once into a mask; the default is "every value", written `*`. */
 function maskField(kind: string, doc: string, all: number,
   toMask: (items: readonly string[]) => number | string): Field<number> {

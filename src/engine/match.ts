@@ -2,7 +2,7 @@
 // memoises these decisions; this file is the single definition of what a rule matches.
 
 import { anyGlobMatches, compileGlob, globsMatchAll, type Glob } from './glob.js';
-import type { RuleConfig } from './rules.js';
+import { DIALECT_VALUES, DISPOSITION_VALUES, type RuleConfig } from './rules.js';
 import { FACILITY_ALL, SEVERITY_ALL } from './selectors.js';
 
 /** Where one record goes. Decisions are interned: equal decisions are the same object. */
@@ -22,9 +22,14 @@ interface CompiledRule {
   readonly facilityMask: number | null;
   readonly severityMask: number | null;
   readonly axigenMask: number;
+  readonly dialectMask: number | null;
+  readonly dispositionMask: number | null;
   readonly outputs: readonly number[];
   readonly final: boolean;
 }
+
+const DIALECT_ALL = (1 << DIALECT_VALUES.length) - 1;
+const DISPOSITION_ALL = (1 << DISPOSITION_VALUES.length) - 1;
 
 export class RuleSet {
   readonly rules: readonly CompiledRule[];
@@ -34,6 +39,8 @@ export class RuleSet {
   readonly usesApp: boolean;
   readonly usesFacility: boolean;
   readonly usesSeverity: boolean;
+  readonly usesDialect: boolean;
+  readonly usesDisposition: boolean;
   private readonly interned = new Map<string, Decision>();
   private readonly unmatched: Decision;
   private readonly taken: Uint8Array;
@@ -54,6 +61,8 @@ export class RuleSet {
     this.usesApp = this.rules.some((r) => r.apps !== null || r.modules !== null);
     this.usesFacility = this.rules.some((r) => r.facilityMask !== null);
     this.usesSeverity = this.rules.some((r) => r.severityMask !== null);
+    this.usesDialect = this.rules.some((r) => r.dialectMask !== null);
+    this.usesDisposition = this.rules.some((r) => r.dispositionMask !== null);
     this.taken = new Uint8Array(outputNames.length);
     this.unmatched = this.intern(unmatchedOutput === null ? [] : [index(unmatchedOutput)], false);
   }
@@ -61,9 +70,10 @@ export class RuleSet {
   /**
    * The decision for one tuple. `facility` 0..31, `severity` 0..7; `axigenBit` is the record's
    * Axigen bit already ANDed with the sender's mask (0 = the sender does not log this level).
+   * `dialect` and `disposition` are indexes into DIALECT_VALUES and DISPOSITION_VALUES.
    */
   decide(input: string, host: string, app: string, program: string,
-    facility: number, severity: number, axigenBit: number): Decision {
+    facility: number, severity: number, axigenBit: number, dialect = 0, disposition = 0): Decision {
     const hostL = host.toLowerCase();
     const appL = app.toLowerCase();
     const progL = program.toLowerCase();
@@ -74,6 +84,8 @@ export class RuleSet {
       if (r.facilityMask !== null && ((r.facilityMask >>> facility) & 1) === 0) continue;
       if (r.severityMask !== null && ((r.severityMask >>> severity) & 1) === 0) continue;
       if ((axigenBit & r.axigenMask) === 0) continue;
+      if (r.dialectMask !== null && ((r.dialectMask >>> dialect) & 1) === 0) continue;
+      if (r.dispositionMask !== null && ((r.dispositionMask >>> disposition) & 1) === 0) continue;
       if (r.hosts !== null && !anyGlobMatches(r.hosts, hostL)) continue;
       if (r.apps !== null && !appMatches(r.apps, appL, progL)) continue;
       if (r.modules !== null && !appMatches(r.modules, appL, progL)) continue;
@@ -118,6 +130,8 @@ function compileRule(c: RuleConfig, index: (name: string) => number): CompiledRu
     facilityMask: (c.facility & FACILITY_ALL) === FACILITY_ALL ? null : c.facility,
     severityMask: (c.severity & SEVERITY_ALL) === SEVERITY_ALL ? null : c.severity,
     axigenMask: c.axigen_level_mask,
+    dialectMask: (c.dialect & DIALECT_ALL) === DIALECT_ALL ? null : c.dialect,
+    dispositionMask: (c.disposition & DISPOSITION_ALL) === DISPOSITION_ALL ? null : c.disposition,
     outputs: [...new Set(c.outputs.map(index))],
     final: c.final,
   };

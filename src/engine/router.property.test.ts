@@ -6,7 +6,10 @@ import fc from 'fast-check';
 import { LogRecord } from '../record.js';
 import type { Counter } from '../telemetry/counters.js';
 import { compileRouter } from './router.js';
-import type { RuleConfig } from './rules.js';
+import { DIALECT_VALUES, DISPOSITION_VALUES, type RuleConfig } from './rules.js';
+
+const DIALECT_ALL = (1 << DIALECT_VALUES.length) - 1;
+const DISPOSITION_ALL = (1 << DISPOSITION_VALUES.length) - 1;
 import { FACILITY_ALL, SEVERITY_ALL } from './selectors.js';
 
 const OUTPUTS = ['o0', 'o1', 'o2', 'o3'];
@@ -30,6 +33,8 @@ const ruleArb: fc.Arbitrary<RuleConfig> = fc.record({
   facility: fc.oneof(fc.constant(FACILITY_ALL), fc.integer({ min: 0, max: FACILITY_ALL })),
   severity: fc.oneof(fc.constant(SEVERITY_ALL), fc.integer({ min: 0, max: SEVERITY_ALL })),
   axigen_level_mask: fc.oneof(fc.constant(31), fc.integer({ min: 0, max: 31 })),
+  dialect: fc.oneof(fc.constant(DIALECT_ALL), fc.integer({ min: 0, max: DIALECT_ALL })),
+  disposition: fc.oneof(fc.constant(DISPOSITION_ALL), fc.integer({ min: 0, max: DISPOSITION_ALL })),
   outputs: fc.uniqueArray(fc.constantFrom(...OUTPUTS), { minLength: 1, maxLength: 3 }),
   final: fc.boolean(),
 });
@@ -47,6 +52,8 @@ const recArb = fc.record({
   severity: fc.constantFrom(3, 5, 6, 7),
   axigen: fc.oneof(fc.constant(null), fc.constant(null), fc.constantFrom(...AXIGEN_BITS)),
   axigenMask: fc.constantFrom(31, 31, 31, 15, 0),
+  dialect: fc.constantFrom(null, null, 'momentum', 'emg'),
+  disposition: fc.constantFrom(null, null, 'reception', 'delivery', 'error'),
 }).map((f) => {
   const r = new LogRecord(Buffer.alloc(0), 0, f.input, '');
   r.hostname = f.hostname;
@@ -56,6 +63,8 @@ const recArb = fc.record({
   r.severity = f.severity;
   r.level = f.axigen === null ? null : { scheme: 'axigen', value: f.axigen };
   r.axigenMask = f.axigenMask;
+  r.dialect = f.dialect;
+  r.disposition = f.disposition as LogRecord['disposition'];
   return r;
 });
 
@@ -77,6 +86,8 @@ function naive(rules: RuleConfig[], r: LogRecord, unmatched: string | null): str
     if (!any(x.app, r.app, r.program) || !any(x.module, r.app, r.program)) continue;
     if (!((x.facility >> r.facility) & 1) || !((x.severity >> r.severity) & 1)) continue;
     if ((bit & r.axigenMask & x.axigen_level_mask) === 0) continue;
+    if (!((x.dialect >> DIALECT_VALUES.indexOf((r.dialect ?? 'none') as 'none')) & 1)) continue;
+    if (!((x.disposition >> DISPOSITION_VALUES.indexOf((r.disposition ?? 'none') as 'none')) & 1)) continue;
     matched = true;
     for (const o of x.outputs) out.add(o);
     if (x.final) break;

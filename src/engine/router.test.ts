@@ -42,6 +42,24 @@ function routeNames(rules: RuleConfig[], batch: LogRecord[], unmatched: string |
 }
 
 describe('engine/router', () => {
+  it('routes by dialect and disposition, also when the cache has seen the same sender', () => {
+    const kinds = (dialect: string | null, disposition: string | null) => {
+      const r = rec();
+      r.dialect = dialect;
+      r.disposition = disposition as LogRecord['disposition'];
+      return r;
+    };
+    const rules = [
+      rule('legacy', { priority: 1, dialect: 'momentum, mmdf', outputs: 'a' }),
+      rule('bounces', { priority: 2, disposition: 'permanent_failure, rejection', outputs: 'b' }),
+      rule('plain', { priority: 3, dialect: 'none', disposition: 'none', outputs: 'c' }),
+    ];
+    const batch = [kinds(null, null), kinds('momentum', 'delivery'), kinds('emg', 'permanent_failure'),
+      kinds('mmdf', 'rejection'), kinds(null, null), kinds('emg', 'reception')];
+    assert.deepEqual(routeNames(rules, batch), [['c'], ['a'], ['b'], ['a', 'b'], ['c'], []]);
+    assert.deepEqual(routeNames(rules, batch, null, { cacheEntries: 0 }), [['c'], ['a'], ['b'], ['a', 'b'], ['c'], []]);
+  });
+
   it('passes Axigen bits in both masks only: client 15, rule 9 → 1 and 8', () => {
     const batch = [1, 2, 4, 8, 16].map((bit) => rec({ level: { scheme: 'axigen', value: bit }, axigenMask: 15 }));
     const got = routeNames([rule('ax', { axigen_level_mask: 9, outputs: 'a' })], batch);

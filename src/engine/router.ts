@@ -11,6 +11,12 @@ import type { LogRecord } from '../record.js';
 import type { Counter } from '../telemetry/counters.js';
 import { recordAxigenBit } from '../levels/axigen.js';
 import { RuleSet, type Decision } from './match.js';
+import { DIALECT_VALUES, DISPOSITION_VALUES } from './rules.js';
+
+const DIALECT_INDEX = new Map<string | null, number>(DIALECT_VALUES.map((v, i) => [v === 'none' ? null : v, i]));
+const DISPOSITION_INDEX = new Map<string | null, number>(DISPOSITION_VALUES.map((v, i) => [v === 'none' ? null : v, i]));
+const dialectIndex = (rec: LogRecord): number => DIALECT_INDEX.get(rec.dialect) ?? 0;
+const dispositionIndex = (rec: LogRecord): number => DISPOSITION_INDEX.get(rec.disposition) ?? 0;
 import type { RuleConfig } from './rules.js';
 
 export interface RouterOptions {
@@ -63,7 +69,8 @@ export class Router {
     const bit = recordAxigenBit(rec.level, severity) & rec.axigenMask;
     if (this.limit === 0) return this.evaluate(rec, facility, severity, bit);
     const s = this.set;
-    const code = ((s.usesFacility ? facility << 3 : 0) | (s.usesSeverity ? severity : 0)) << 5 | bit;
+    const kinds = (s.usesDialect ? dialectIndex(rec) << 3 : 0) | (s.usesDisposition ? dispositionIndex(rec) : 0);
+    const code = ((((s.usesFacility ? facility << 3 : 0) | (s.usesSeverity ? severity : 0)) << 5 | bit) << 6) | kinds;
     const hit = this.find(this.young, rec, code);
     if (hit !== undefined) return hit;
     const d = this.find(this.old, rec, code) ?? this.evaluate(rec, facility, severity, bit);
@@ -78,7 +85,8 @@ export class Router {
   }
 
   private evaluate(rec: LogRecord, facility: number, severity: number, bit: number): Decision {
-    return this.set.decide(rec.input, rec.hostname, rec.app, rec.program, facility, severity, bit);
+    return this.set.decide(rec.input, rec.hostname, rec.app, rec.program, facility, severity, bit,
+      dialectIndex(rec), dispositionIndex(rec));
   }
 
   private find(root: Level, rec: LogRecord, code: number): Decision | undefined {

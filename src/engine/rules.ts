@@ -4,7 +4,13 @@
 // matching rule with `final = true` stops the search.
 
 import { bool, int, list, type SpecValue } from '../config/schema.js';
-import { facilitySelector, nonEmpty, severitySelector } from './fields.js';
+import { facilitySelector, nameSetField, nonEmpty, severitySelector } from './fields.js';
+import { DISPOSITIONS } from '../dialects/types.js';
+
+/** Values of the `dialect` condition, by bit. */
+export const DIALECT_VALUES = ['none', 'momentum', 'emg', 'mmdf', 'axigen'] as const;
+/** Values of the `disposition` condition, by bit. */
+export const DISPOSITION_VALUES = ['none', ...DISPOSITIONS] as const;
 import { checkGlob } from './glob.js';
 
 export const ruleSpec = {
@@ -26,6 +32,12 @@ export const ruleSpec = {
     'Axigen level bits the rule takes (1 critical, 2 error, 4 warning, 8 info, 16 protocol). A record passes ' +
     'when its bit (its Axigen level, or the bit of its severity) is in both this mask and the sender\'s mask.',
     { min: 0, max: 31 }),
+  dialect: nameSetField('dialect list',
+    'Legacy dialect the record was recognised as: momentum, emg, mmdf, axigen, or none (plain syslog); * = any.',
+    DIALECT_VALUES),
+  disposition: nameSetField('disposition list',
+    'What happened to the message, as the dialect told: reception, delivery, transient_failure, permanent_failure, ' +
+    'rejection, error, other, or none (no disposition); * = any.', DISPOSITION_VALUES),
   outputs: nonEmpty(list(undefined, 'Outputs that receive the matching records, by section name.')),
   final: bool(false, 'Stop at this rule when it matches: rules after it are not evaluated.'),
 } as const;
