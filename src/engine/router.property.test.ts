@@ -64,7 +64,7 @@ const recArb = fc.record({
   r.level = f.axigen === null ? null : { scheme: 'axigen', value: f.axigen };
   r.axigenMask = f.axigenMask;
   r.dialect = f.dialect;
-  r.disposition = f.disposition as LogRecord['disposition'];
+  r.disposition = f.disposition;
   return r;
 });
 
@@ -87,7 +87,7 @@ function naive(rules: RuleConfig[], r: LogRecord, unmatched: string | null): str
     if (!((x.facility >> r.facility) & 1) || !((x.severity >> r.severity) & 1)) continue;
     if ((bit & r.axigenMask & x.axigen_level_mask) === 0) continue;
     if (!((x.dialect >> DIALECT_VALUES.indexOf((r.dialect ?? 'none') as 'none')) & 1)) continue;
-    if (!((x.disposition >> DISPOSITION_VALUES.indexOf((r.disposition ?? 'none') as 'none')) & 1)) continue;
+    if (!((x.disposition >> DISPOSITION_VALUES.indexOf((r.disposition ?? 'none'))) & 1)) continue;
     matched = true;
     for (const o of x.outputs) out.add(o);
     if (x.final) break;
