@@ -8,6 +8,10 @@ import { tcpInputSpec } from './inputs/tcp/config.js';
 import { createTcpInput } from './inputs/tcp/index.js';
 import { checkFileOutput, fileOutputSpec } from './outputs/file/config.js';
 import { createFileOutput } from './outputs/file/index.js';
+import { axigenOutputSpec, checkAxigenOutput, createAxigenOutput } from './outputs/axigen/index.js';
+import { checkEmgOutput, createEmgOutput, emgOutputSpec } from './outputs/emg/index.js';
+import { checkMmdfOutput, createMmdfOutput, mmdfOutputSpec } from './outputs/mmdf/index.js';
+import { checkMomentumOutput, createMomentumOutput, momentumOutputSpec } from './outputs/momentum/index.js';
 
 export interface InputType<S extends Spec = Spec> {
   readonly spec: S;
@@ -36,4 +40,8 @@ export const INPUT_TYPES: Readonly<Record<string, InputType>> = {
 
 export const OUTPUT_TYPES: Readonly<Record<string, OutputType>> = {
   file: output({ spec: fileOutputSpec, create: createFileOutput, check: checkFileOutput }),
+  axigen: output({ spec: axigenOutputSpec, create: createAxigenOutput, check: checkAxigenOutput }),
+  emg: output({ spec: emgOutputSpec, create: createEmgOutput, check: checkEmgOutput }),
+  mmdf: output({ spec: mmdfOutputSpec, create: createMmdfOutput, check: checkMmdfOutput }),
+  momentum: output({ spec: momentumOutputSpec, create: createMomentumOutput, check: checkMomentumOutput }),
 };

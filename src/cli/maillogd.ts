@@ -6,9 +6,11 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/validate.js';
 import { formatProblem, type ConfigProblem } from '../config/schema.js';
 import { Daemon } from '../daemon/daemon.js';
+import { rotateMain } from './rotate.js';
 import { VERSION } from '../version.js';
 
 const USAGE = `usage: maillogd [--config FILE] [--check-config] [--debug] [--version]
+       maillogd rotate [--help] [options] NAME...   (rotate log files, then make the daemon reopen them)
 
   --config FILE    INI configuration (default: the embedded development config,
                    which listens on 127.0.0.1:5514 udp+tcp and 127.0.0.1:2000 udp
@@ -19,6 +21,7 @@ const USAGE = `usage: maillogd [--config FILE] [--check-config] [--debug] [--ver
 `;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'rotate') return rotateMain(argv.slice(1));
   let args;
   try {
     args = parseArgs({

@@ -1,0 +1,119 @@
+// Helpers for the mmdf output's tests: a context on a temp log root, records (plain and MMDF
+// lines), and the prefixes MMDF would write for a local time.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { OutputContext } from '../../component.js';
+import { validateSection, type ConfigProblem } from '../../config/schema.js';
+import { mmdfDialect } from '../../dialects/mmdf/index.js';
+import { LogRecord } from '../../record.js';
+import { Counters } from '../../telemetry/counters.js';
+import { InternalLog } from '../../telemetry/log.js';
+import { mmdfOutputSpec, type MmdfOutputConfig } from './config.js';
+import { MmdfOutput } from './index.js';
+
+export interface Harness {
+  readonly base: string;
+  readonly root: string;
+  readonly ctx: OutputContext;
+  readonly counters: Counters;
+  /** Everything the daemon's own log (the paniclog) was told, as `level: text`. */
+  readonly messages: string[];
+  config(keys: Record<string, unknown>): MmdfOutputConfig;
+  output(keys: Record<string, unknown>): MmdfOutput;
+  count(name: string, reason?: string): number;
+  cleanup(): Promise<void>;
+}
+
+export function harness(id = 'mm'): Harness {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'maillogd-mmdf-'));
+  const root = path.join(base, 'root');
+  fs.mkdirSync(root);
+  const counters = new Counters();
+  const log = new InternalLog();
+  const messages: string[] = [];
+  log.attach((level, text) => messages.push(`${level}: ${text}`));
+  const ctx: OutputContext = {
+    id, logRoot: root, stateDir: path.join(base, 'state'), counters, log, shutdown: new AbortController().signal,
+  };
+  const outputs: MmdfOutput[] = [];
+  const config = (keys: Record<string, unknown>): MmdfOutputConfig => {
+    const problems: ConfigProblem[] = [];
+    const c = validateSection(mmdfOutputSpec, keys, `output.${id}`, problems);
+    if (problems.length) throw new Error(JSON.stringify(problems));
+    return c;
+  };
+  return {
+    base, root, ctx, counters, messages, config,
+    output(keys) {
+      const out = new MmdfOutput(config(keys), ctx);
+      outputs.push(out);
+      return out;
+    },
+    count(name, reason = '') {
+      return reason === '' ? counters.total(`output.${id}`, name) : counters.get(`output.${id}`, name, reason).value;
+    },
+    async cleanup() {
+      await Promise.all(outputs.map((o) => o.close()));
+      fs.rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
+
+/** 2026-09-11 09:02:15 local time. */
+export const T0 = new Date(2026, 8, 11, 9, 2, 15).getTime();
+
+/** A plain syslog record: `msg` from `program[procid]` at `time`. */
+export function record(msg: string, opts: { program?: string; procid?: string; severity?: number; time?: number } = {}): LogRecord {
+  const head = `<22>${opts.program ?? 'submit'}: `;
+  const rec = new LogRecord(Buffer.from(head + msg), T0, 'udp', '127.0.0.1');
+  rec.format = 'rfc3164';
+  rec.msgOffset = head.length;
+  rec.program = rec.app = opts.program ?? 'submit';
+  rec.procid = opts.procid ?? '1234';
+  rec.severity = opts.severity ?? 6;
+  rec.time = opts.time ?? T0;
+  return rec;
+}
+
+/** A record the MMDF dialect read from `line`. */
+export function mmdfRecord(line: string, severity = 6): LogRecord {
+  const rec = new LogRecord(Buffer.from(line), T0, 'udp', '127.0.0.1');
+  const r = mmdfDialect.parse(Buffer.from(line));
+  if (!r.ok) throw new Error(`not an MMDF line: ${line}`);
+  rec.dialect = 'mmdf';
+  rec.fields = r.fields as unknown as Record<string, unknown>;
+  rec.disposition = r.disposition;
+  rec.severity = severity;
+  return rec;
+}
+
+/** `n` records whose whole entries (long prefix, tag `submit1234`) are each exactly `bytes` long. */
+export function sized(n: number, bytes: number, start = 0): LogRecord[] {
+  const prefix = ' 9/11  9:02:15 submit1234:  '.length;
+  return Array.from({ length: n }, (_, i) => {
+    const label = String(start + i);
+    return record(label + 'x'.repeat(bytes - prefix - 1 - label.length));
+  });
+}
+
+/** Resolves once `cond` holds, checking every few ms; rejects after `ms`. */
+export async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Open fds of this process that point at `file`. */
+export function openFds(file: string): number {
+  let n = 0;
+  for (const fd of fs.readdirSync('/proc/self/fd')) {
+    try {
+      if (fs.readlinkSync(`/proc/self/fd/${fd}`) === file) n++;
+    } catch { /* closed while listing */ }
+  }
+  return n;
+}
