@@ -69,6 +69,12 @@ export class LogRecord {
   sd = '';
   /** Start of MSG inside `raw`. */
   msgOffset = 0;
+  /**
+   * Where HOSTNAME starts in `raw` when `raw` from there on reads exactly as the traditional format
+   * writes `HOST SP TAG SP MSG` (ASCII host and tag, one SP each), else -1: the formatter then copies
+   * that span instead of writing field by field. Whoever changes hostname, app or procid resets it.
+   */
+  headerStart = -1;
   /** Level in the sender's native scheme, when known. */
   level: NativeLevel | null = null;
   /** Axigen client level mask (bits 1..16) the sender logs with; 31 when not Axigen. */

@@ -89,13 +89,27 @@ outputs = all, axigen
       sock.end();
     })();
     let rotations = 0;
+    let deferred = 0;
     while (sent < COUNT && rotations < 40) {
-      await run(process.execPath, [DAEMON_JS, 'rotate', '--config', path.join(d.dir, 'maillogd.ini'), '--keep', '1000', 'all.log']);
+      // Exit 75: the daemon still held the rotated file after 10 s, so it was left uncompressed for
+      // the next run; a documented outcome, and the lines are still all there to count.
+      await run(process.execPath, [DAEMON_JS, 'rotate', '--config', path.join(d.dir, 'maillogd.ini'), '--keep', '1000', 'all.log'])
+        .catch((err: { code?: number; stderr?: string }) => {
+          if (err.code !== 75) throw new Error(`maillogd rotate failed (${err.code}): ${err.stderr}`);
+          deferred++;
+        });
       rotations++;
     }
     await sending;
-    await waitFor('every record in both outputs', () =>
-      allLines(d.logRoot, 'all.log').lines.length >= COUNT && allLines(d.logRoot, 'axigen.txt').lines.length >= COUNT, 60_000, 200);
+    let seen = '';
+    await waitFor('every record in both outputs', () => {
+      const a = allLines(d.logRoot, 'all.log').lines.length;
+      const b = allLines(d.logRoot, 'axigen.txt').lines.length;
+      seen = `all.log family ${a}, axigen.txt family ${b}`;
+      return a >= COUNT && b >= COUNT;
+    }, 60_000, 200).catch((err: Error) => {
+      throw new Error(`${err.message}; ${seen}; files: ${readdirSync(d.logRoot).sort().join(' ')}`);
+    });
     assert.equal(await d.stop(), 0);
 
     const byRotate = allLines(d.logRoot, 'all.log');
@@ -107,6 +121,6 @@ outputs = all, axigen
     assert.ok(rotations + sizeRotations >= 100, `${rotations} + ${sizeRotations} rotations`);
     const maxLine = bySize.lines.reduce((m, l) => Math.max(m, Buffer.byteLength(l) + 1), 0);
     for (const f of bySize.files) assert.ok(f.size <= LIMIT_KB * 1024 + maxLine, `${f.name} is ${f.size} bytes`);
-    console.log(`      ${rotations} maillogd rotate runs, ${sizeRotations} size rotations`);
+    console.log(`      ${rotations} maillogd rotate runs (${deferred} left compression for later), ${sizeRotations} size rotations`);
   });
 });

@@ -41,28 +41,45 @@ const PRECHECK: Readonly<Record<DialectName, (b: Buffer, i: number) => boolean>>
 };
 const AUTO_ORDER: readonly DialectName[] = ['momentum', 'axigen', 'emg', 'mmdf'];
 
+/** One dialect this recogniser tries, with what it needs looked up once. */
+interface Candidate {
+  readonly name: DialectName;
+  /** null when the dialect was named: every line gets the parser's word. */
+  readonly precheck: ((b: Buffer, i: number) => boolean) | null;
+  readonly dialect: Dialect<unknown>;
+  readonly recognised: Counter;
+}
+
 export class DialectRecogniser {
-  private readonly candidates: readonly DialectName[];
-  private readonly recognised: Record<string, Counter> = {};
+  // Objects, not names: looking the four dialects up by name on every record cost a megamorphic
+  // keyed load each.
+  private readonly candidates: readonly Candidate[];
   private readonly errors = new Map<string, Counter>();
 
-  constructor(private readonly mode: DialectMode, private readonly counters: Counters, private readonly scope: string) {
-    this.candidates = mode === 'auto' ? AUTO_ORDER : mode === 'none' ? [] : [mode];
-    for (const d of this.candidates) this.recognised[d] = counters.get(scope, 'recognised', d);
+  constructor(mode: DialectMode, private readonly counters: Counters, private readonly scope: string) {
+    const names = mode === 'auto' ? AUTO_ORDER : mode === 'none' ? [] : [mode];
+    this.candidates = names.map((name) => ({
+      name,
+      precheck: mode === 'auto' ? PRECHECK[name] : null,
+      dialect: DIALECTS[name],
+      recognised: counters.get(scope, 'recognised', name),
+    }));
   }
 
   apply(rec: LogRecord): void {
-    if (this.candidates.length === 0) return;
+    const candidates = this.candidates;
+    if (candidates.length === 0) return;
     const raw = rec.raw;
     const bare = (rec.flags & RecordFlag.PRI_MISSING) !== 0;
     const start = bare ? 0 : rec.msgOffset;
-    for (const name of this.candidates) {
-      // With one dialect named, every line gets the parser's word; `auto` only tries likely shapes.
-      if (this.mode === 'auto' && !PRECHECK[name](raw, start)) continue;
-      const dialect = DIALECTS[name];
+    for (let k = 0; k < candidates.length; k++) {
+      const c = candidates[k]!;
+      // `auto` only tries likely shapes.
+      if (c.precheck !== null && !c.precheck(raw, start)) continue;
+      const name = c.name;
       const line = raw.subarray(start);
-      if (!dialect.looksLike(line)) continue;
-      const r = dialect.parse(line);
+      if (!c.dialect.looksLike(line)) continue;
+      const r = c.dialect.parse(line);
       if (r.ok) {
         rec.dialect = name;
         const level = (r.fields as { level?: unknown }).level;
@@ -70,7 +87,7 @@ export class DialectRecogniser {
         rec.fields = r.fields as Record<string, unknown>;
         rec.disposition = r.disposition;
         if (bare) adoptHeader(rec, name, r.fields);
-        this.recognised[name]!.value++;
+        c.recognised.value++;
       } else {
         rec.flags |= RecordFlag.DIALECT_ERROR;
         this.error(name, r.reason).value++;
@@ -103,6 +120,7 @@ function adoptHeader(rec: LogRecord, name: DialectName, fields: unknown): void {
       rec.time = f.stamp.time;
       rec.tzOffsetMin = f.stamp.zoneOffsetMin;
       rec.hostname = f.host;
+      rec.headerStart = -1;
       rec.flags &= ~(RecordFlag.NO_TIMESTAMP | RecordFlag.NO_HOSTNAME);
       // Axigen logs on facility mail, its level bit mapped to a syslog severity.
       rec.facility = AXIGEN_FACILITY;

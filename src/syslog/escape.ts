@@ -41,9 +41,22 @@ function copyPlain(out: ByteSink, src: Uint8Array, i: number, end: number): numb
       viewOf = ab;
     }
     const data = out.data;
+    const from = view;
     const base = src.byteOffset;
+    // Eight bytes per step: half the loop's fixed cost (checks V8 repeats on every pass).
+    for (; i + 8 <= end; i += 8) {
+      const x = from.getInt32(base + i, true);
+      const w = from.getInt32(base + i + 4, true);
+      const y = x ^ 0x7f7f7f7f;
+      const v = w ^ 0x7f7f7f7f;
+      if ((((x - 0x20202020) & ~x) | ((y - 0x01010101) & ~y) | ((w - 0x20202020) & ~w) | ((v - 0x01010101) & ~v)) &
+        0x80808080) break;
+      data.setInt32(j, x, true);
+      data.setInt32(j + 4, w, true);
+      j += 8;
+    }
     for (; i + 4 <= end; i += 4) {
-      const x = view.getInt32(base + i, true);
+      const x = from.getInt32(base + i, true);
       const y = x ^ 0x7f7f7f7f;
       if ((((x - 0x20202020) & ~x) | ((y - 0x01010101) & ~y)) & 0x80808080) break;
       data.setInt32(j, x, true);

@@ -94,7 +94,15 @@ function write5424(out: ByteSink, rec: LogRecord, faithful: boolean): void {
 }
 
 export function writeTraditional(rec: LogRecord, out: ByteSink): void {
-  writeBsd(out, rec, true);
+  const start = rec.headerStart;
+  if (start < 0) {
+    writeBsd(out, rec, true);
+    return;
+  }
+  // The parser found `HOST SP TAG SP MSG` written as this format writes it: one copy of the span.
+  writeBsdStamp(out, rec.time);
+  writeEscaped(out, rec.raw, start, rec.raw.length);
+  out.byte(LF);
 }
 
 export function writeRfc5424(rec: LogRecord, out: ByteSink): void {

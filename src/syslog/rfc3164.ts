@@ -96,10 +96,21 @@ export function parseRfc3164(rec: LogRecord, buf: Buffer, i: number, fallbackHos
       return;
     }
   } else {
+    const host = p;
+    const hostEnd = tokEnd;
+    const hostHi = tokHi;
     rec.hostname = fieldText(buf, p, tokEnd, tokHi);
     p = tokEnd < n ? tokEnd + 1 : n;
     scanToken(buf, p);
-    rec.msgOffset = tokTag ? readTag(rec, buf, p) : p;
+    if (tokTag) {
+      rec.msgOffset = readTag(rec, buf, p);
+      // `app[]:` (no procid) and `app:msg` (no SP) are written back differently.
+      if (((hostHi | tokHi) & 0x80) === 0 && buf[tokEnd] === SP && (tokLb < 0 || tokEnd - 3 > tokLb)) rec.headerStart = host;
+    } else {
+      rec.msgOffset = p;
+      // A SP after HOST with nothing after it is not written back.
+      if ((hostHi & 0x80) === 0 && (p < n || hostEnd === n)) rec.headerStart = host;
+    }
   }
   rec.format = 'rfc3164';
 }

@@ -182,6 +182,21 @@ describe('RotatingWriter', () => {
     assert.deepEqual(fileLines(file), ['fourth!!']);
   });
 
+  it('keeps the limit for records appended while a reopen is still learning the size', async () => {
+    const w = writer(policy({ maxBytes: 40 }), { kind: 'numbered', keep: 10 });
+    await w.open();
+    w.append(rec('0123456789012345678'), rawLine); // 20 bytes
+    await w.flush();
+    const reopened = w.reopen(); // the file stays in place; its size is not known again yet
+    w.append(rec('abcdefghijklmnopqr'), rawLine); // 19: 39 in the file
+    w.append(rec('next'), rawLine); // 5 more would make 44 > 40: rotate first
+    w.kick();
+    await reopened;
+    await w.flush();
+    assert.deepEqual(fileLines(`${file}.1`), ['0123456789012345678', 'abcdefghijklmnopqr']);
+    assert.deepEqual(fileLines(file), ['next']);
+  });
+
   it('keeps writing into the same file when a rename fails, losing nothing', async () => {
     const real = fs.promises.rename;
     const stub = sinon.stub(fs.promises, 'rename');

@@ -34,6 +34,12 @@ export class RotatingWriter {
   private chain: Promise<void>;
   /** Bytes in the current file: its size when learnt plus what was appended since. */
   private size = 0;
+  /**
+   * Bytes appended since the file was last (re)opened. Until the file's size is learnt, `size`
+   * keeps counting as if the file were the same one, so records appended while the reopen is
+   * in flight cannot take it over its limit; the learnt size then replaces the estimate.
+   */
+  private sinceOpen = 0;
   private limit: TimeLimit;
   /** Bumped at each rotation, so a late stat of an older file is ignored. */
   private generation = 0;
@@ -77,6 +83,7 @@ export class RotatingWriter {
     else if (this.size === 0 && now >= this.limit.at) this.limit = timeLimit(this.policy, now);
     this.current.append(rec, this.copyScratch);
     this.size += n;
+    this.sinceOpen += n;
     return n;
   }
 
@@ -100,7 +107,7 @@ export class RotatingWriter {
   reopen(): Promise<void> {
     const old = this.current;
     const gen = ++this.generation;
-    this.size = 0;
+    this.sinceOpen = 0;
     this.chain = old.close().then(() => this.relearn(gen));
     this.current = new FileWriter(this.path, this.opts, this.events, this.chain);
     return this.chain;
@@ -122,6 +129,7 @@ export class RotatingWriter {
     this.chain = old.close().then(() => this.renameOut(reason, now));
     this.current = new FileWriter(this.path, this.opts, this.events, this.chain);
     this.size = 0;
+    this.sinceOpen = 0;
     this.limit = timeLimit(this.policy, now);
   }
 
@@ -135,17 +143,20 @@ export class RotatingWriter {
   }
 
   private async relearn(gen: number): Promise<void> {
+    let st: fs.Stats | null = null;
     try {
-      this.learn(await fs.promises.stat(this.path), gen);
+      st = await fs.promises.stat(this.path);
     } catch {
       // Gone (moved away by logrotate): the next write creates it, empty and new.
     }
+    this.learn(st, gen);
   }
 
-  /** Adds what the file already holds, and dates it from its birth (or last change) when not empty. */
-  private learn(st: fs.Stats, gen: number): void {
-    if (gen !== this.generation || st.size === 0) return;
-    this.size += st.size;
+  /** Takes what the file already holds, and dates it from its birth (or last change) when not empty. */
+  private learn(st: fs.Stats | null, gen: number): void {
+    if (gen !== this.generation) return;
+    this.size = (st?.size ?? 0) + this.sinceOpen;
+    if (st === null || st.size === 0) return;
     const born = st.birthtimeMs > 0 ? st.birthtimeMs : st.mtimeMs;
     this.limit = timeLimit(this.policy, Math.min(born, this.clock()));
   }
