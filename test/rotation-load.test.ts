@@ -1,6 +1,7 @@
 // Rotation under load: 200,000 numbered records stream into the built daemon over TCP while its
-// files rotate by size (an axigen rule file with max_size_kb) and by `maillogd rotate` (ec_rotate
-// style rename + HUP + gzip), more than 100 rotations in all. No number may be lost or
+// files rotate by size (an axigen rule file with max_size_kb), by time (EMG's general log every
+// second) and by `maillogd rotate` (ec_rotate style rename + HUP + gzip), more than 100
+// rotations in all. No number may be lost or
 // duplicated, and no size-rotated file may exceed its limit by more than one record.
 
 import assert from 'node:assert/strict';
@@ -66,15 +67,19 @@ type = axigen
 path = axigen.txt
 max_size_kb = ${LIMIT_KB}
 max_files = 1000
+[output.emg]
+type = emg
+rotate_interval_secs = 1
+max_files = 1000
 [rule.all]
-outputs = all, axigen
+outputs = all, axigen, emg
 `.replace(/^pid_file/, '[daemon]\npid_file'));
   });
   after(async () => {
     await d.stop();
   });
 
-  it('loses and duplicates nothing across size rotations and maillogd rotate', async () => {
+  it('loses and duplicates nothing across size, time and maillogd rotate rotations', async () => {
     const sock = net.connect({ port: d.ports.tcp!, host: '127.0.0.1' });
     await once(sock, 'connect');
     let sent = 0;
@@ -105,8 +110,9 @@ outputs = all, axigen
     await waitFor('every record in both outputs', () => {
       const a = allLines(d.logRoot, 'all.log').lines.length;
       const b = allLines(d.logRoot, 'axigen.txt').lines.length;
-      seen = `all.log family ${a}, axigen.txt family ${b}`;
-      return a >= COUNT && b >= COUNT;
+      const c = allLines(path.join(d.logRoot, 'emg/log'), 'general').lines.length;
+      seen = `all.log family ${a}, axigen.txt family ${b}, general family ${c}`;
+      return a >= COUNT && b >= COUNT && c >= COUNT;
     }, 60_000, 200).catch((err: Error) => {
       throw new Error(`${err.message}; ${seen}; files: ${readdirSync(d.logRoot).sort().join(' ')}`);
     });
@@ -114,13 +120,18 @@ outputs = all, axigen
 
     const byRotate = allLines(d.logRoot, 'all.log');
     const bySize = allLines(d.logRoot, 'axigen.txt');
+    const byTime = allLines(path.join(d.logRoot, 'emg/log'), 'general');
     assert.deepEqual(numbers(byRotate.lines), { missing: 0, dup: 0 });
     assert.deepEqual(numbers(bySize.lines), { missing: 0, dup: 0 });
+    assert.deepEqual(numbers(byTime.lines), { missing: 0, dup: 0 });
     const sizeRotations = bySize.files.length - 1;
+    const timeRotations = byTime.files.length - 1;
     assert.ok(rotations >= 10, `only ${rotations} maillogd rotate runs happened while sending`);
-    assert.ok(rotations + sizeRotations >= 100, `${rotations} + ${sizeRotations} rotations`);
+    assert.ok(timeRotations >= 5, `only ${timeRotations} time rotations`);
+    assert.ok(rotations + sizeRotations + timeRotations >= 100, `${rotations} + ${sizeRotations} + ${timeRotations} rotations`);
     const maxLine = bySize.lines.reduce((m, l) => Math.max(m, Buffer.byteLength(l) + 1), 0);
     for (const f of bySize.files) assert.ok(f.size <= LIMIT_KB * 1024 + maxLine, `${f.name} is ${f.size} bytes`);
-    console.log(`      ${rotations} maillogd rotate runs (${deferred} left compression for later), ${sizeRotations} size rotations`);
+    console.log(`      ${rotations} maillogd rotate runs (${deferred} left compression for later), ` +
+      `${sizeRotations} size rotations, ${timeRotations} time rotations`);
   });
 });
