@@ -1,15 +1,12 @@
 // Helpers for the file output's tests: a context on a temp log root, records, a listing of what
 // is on disk, and waiting on a condition.
 
+import { outputEnv, validConfig } from '../output.testkit.js';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { OutputContext } from '../../component.js';
-import { validateSection, type ConfigProblem } from '../../config/schema.js';
 import { LogRecord } from '../../record.js';
 import type { Formatter } from '../../syslog/formatter.js';
 import { Counters } from '../../telemetry/counters.js';
-import { InternalLog } from '../../telemetry/log.js';
 import { fileOutputSpec, type FileOutputConfig } from './config.js';
 import { FileOutput } from './index.js';
 
@@ -32,23 +29,9 @@ export interface Harness {
 }
 
 export function harness(id = 't'): Harness {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'maillogd-file-'));
-  const root = path.join(base, 'root');
-  fs.mkdirSync(root);
-  const counters = new Counters();
-  const log = new InternalLog();
-  const messages: string[] = [];
-  log.attach((level, text) => messages.push(`${level}: ${text}`));
-  const ctx: OutputContext = {
-    id, logRoot: root, stateDir: path.join(base, 'state'), counters, log, shutdown: new AbortController().signal,
-  };
+  const { base, root, ctx, counters, messages } = outputEnv(id, 'file');
   const outputs: FileOutput[] = [];
-  const config = (keys: Record<string, unknown>): FileOutputConfig => {
-    const problems: ConfigProblem[] = [];
-    const c = validateSection(fileOutputSpec, keys, `output.${id}`, problems);
-    if (problems.length) throw new Error(JSON.stringify(problems));
-    return c;
-  };
+  const config = (keys: Record<string, unknown>): FileOutputConfig => validConfig(fileOutputSpec, keys, `output.${id}`);
   return {
     base, root, ctx, counters, messages, config,
     output(keys) {

@@ -1,15 +1,12 @@
 // Helpers for the mmdf output's tests: a context on a temp log root, records (plain and MMDF
 // lines), and the prefixes MMDF would write for a local time.
 
+import { outputEnv, validConfig } from '../output.testkit.js';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { OutputContext } from '../../component.js';
-import { validateSection, type ConfigProblem } from '../../config/schema.js';
 import { mmdfDialect } from '../../dialects/mmdf/index.js';
 import { LogRecord } from '../../record.js';
 import { Counters } from '../../telemetry/counters.js';
-import { InternalLog } from '../../telemetry/log.js';
 import { mmdfOutputSpec, type MmdfOutputConfig } from './config.js';
 import { MmdfOutput } from './index.js';
 
@@ -27,23 +24,9 @@ export interface Harness {
 }
 
 export function harness(id = 'mm'): Harness {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'maillogd-mmdf-'));
-  const root = path.join(base, 'root');
-  fs.mkdirSync(root);
-  const counters = new Counters();
-  const log = new InternalLog();
-  const messages: string[] = [];
-  log.attach((level, text) => messages.push(`${level}: ${text}`));
-  const ctx: OutputContext = {
-    id, logRoot: root, stateDir: path.join(base, 'state'), counters, log, shutdown: new AbortController().signal,
-  };
+  const { base, root, ctx, counters, messages } = outputEnv(id, 'mmdf');
   const outputs: MmdfOutput[] = [];
-  const config = (keys: Record<string, unknown>): MmdfOutputConfig => {
-    const problems: ConfigProblem[] = [];
-    const c = validateSection(mmdfOutputSpec, keys, `output.${id}`, problems);
-    if (problems.length) throw new Error(JSON.stringify(problems));
-    return c;
-  };
+  const config = (keys: Record<string, unknown>): MmdfOutputConfig => validConfig(mmdfOutputSpec, keys, `output.${id}`);
   return {
     base, root, ctx, counters, messages, config,
     output(keys) {

@@ -1,15 +1,13 @@
 // Helpers for the momentum output's tests: records read from legacy lines the way an input
 // recognises them, and an output on a temp log root.
 
+import { outputEnv, validConfig } from '../output.testkit.js';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { OutputContext } from '../../component.js';
-import { validateSection, type ConfigProblem } from '../../config/schema.js';
 import { DialectRecogniser } from '../../dialects/recognise.js';
 import { LogRecord, RecordFlag } from '../../record.js';
 import { Counters } from '../../telemetry/counters.js';
-import { InternalLog } from '../../telemetry/log.js';
 import { momentumOutputSpec, type MomentumOutputConfig } from './config.js';
 import { MomentumOutput } from './index.js';
 
@@ -35,10 +33,7 @@ export function plain(text: string, app = ''): LogRecord {
 }
 
 export function momentumConfig(keys: Record<string, unknown> = {}): MomentumOutputConfig {
-  const problems: ConfigProblem[] = [];
-  const c = validateSection(momentumOutputSpec, { heartbeat_secs: 0, ...keys }, 'output.m', problems);
-  if (problems.length) throw new Error(JSON.stringify(problems));
-  return c;
+  return validConfig(momentumOutputSpec, { heartbeat_secs: 0, ...keys }, 'output.m');
 }
 
 export interface MomentumHarness {
@@ -54,14 +49,7 @@ export interface MomentumHarness {
 }
 
 export function momentumHarness(): MomentumHarness {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'maillogd-momentum-'));
-  const root = path.join(base, 'root');
-  fs.mkdirSync(root);
-  const counters = new Counters();
-  const log = new InternalLog();
-  const messages: string[] = [];
-  log.attach((level, text) => messages.push(`${level}: ${text}`));
-  const ctx: OutputContext = { id: 'm', logRoot: root, stateDir: path.join(base, 'state'), counters, log, shutdown: new AbortController().signal };
+  const { base, root, ctx, counters, messages } = outputEnv('m', 'momentum');
   const outputs: MomentumOutput[] = [];
   return {
     root, counters, messages, ctx,
