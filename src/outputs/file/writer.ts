@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { LogRecord } from '../../record.js';
 import type { Formatter } from '../../syslog/formatter.js';
 import { ByteSink } from '../../util/bytesink.js';
+import { makeDirs } from '../../util/dirs.js';
 
 export interface WriterOptions {
   readonly fileMode: number;
@@ -297,18 +298,6 @@ async function syncDir(dir: string): Promise<void> {
   } finally {
     fs.close(fd, () => {});
   }
-}
-
-/** mkdir -p, then chmod every directory it created, so each gets `mode` whatever the umask. */
-async function makeDirs(dir: string, mode: number): Promise<void> {
-  const first = await fs.promises.mkdir(dir, { recursive: true, mode });
-  if (first === undefined) return;
-  const created: string[] = [];
-  for (let d = dir; d.length >= first.length; d = path.dirname(d)) {
-    created.push(d);
-    if (d === first || d === path.dirname(d)) break;
-  }
-  for (const d of created.reverse()) await fs.promises.chmod(d, mode);
 }
 
 /** Lines that end in buf[from, to): records a failed write did not finish. */

@@ -1,7 +1,6 @@
 // The few fs calls the mmdf output makes, as promises; writes are continued after short writes.
 
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Piece } from './layout.js';
 
 export function openAsync(file: string, flags: number, mode: number): Promise<number> {
@@ -44,14 +43,4 @@ export async function writePiece(fd: number, piece: Piece): Promise<void> {
   }
 }
 
-/** mkdir -p, then chmod every directory it created, so each gets `mode` whatever the umask. */
-export async function makeDirs(dir: string, mode: number): Promise<void> {
-  const first = await fs.promises.mkdir(dir, { recursive: true, mode });
-  if (first === undefined) return;
-  const created: string[] = [];
-  for (let d = dir; d.length >= first.length; d = path.dirname(d)) {
-    created.push(d);
-    if (d === first || d === path.dirname(d)) break;
-  }
-  for (const d of created.reverse()) await fs.promises.chmod(d, mode);
-}
+export { makeDirs } from '../../util/dirs.js';
