@@ -40,3 +40,23 @@ export function validConfig<S extends Spec>(spec: S, keys: Record<string, unknow
   if (problems.length) throw new Error(JSON.stringify(problems));
   return c;
 }
+
+/** Polls `cond` until it holds; fails after `ms`. */
+export async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Open fds of this process that point at `file`. */
+export function openFds(file: string): number {
+  let n = 0;
+  for (const fd of fs.readdirSync('/proc/self/fd')) {
+    try {
+      if (fs.readlinkSync(`/proc/self/fd/${fd}`) === file) n++;
+    } catch { /* closed while listing */ }
+  }
+  return n;
+}

@@ -67,25 +67,7 @@ export function lines(file: string): string[] {
   return text === '' ? [] : text.slice(0, -1).split('\n');
 }
 
-/** Resolves once `cond` holds, checking every few ms; rejects after `ms`. */
-export async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/** Open fds of this process that point at `file`. */
-export function openFds(file: string): number {
-  let n = 0;
-  for (const fd of fs.readdirSync('/proc/self/fd')) {
-    try {
-      if (fs.readlinkSync(`/proc/self/fd/${fd}`) === file) n++;
-    } catch { /* closed while listing */ }
-  }
-  return n;
-}
+export { openFds, waitFor } from '../output.testkit.js';
 
 export function count(h: Harness, name: string, reason = ''): number {
   return reason === '' ? h.counters.total(`output.${h.ctx.id}`, name) : h.counters.get(`output.${h.ctx.id}`, name, reason).value;
