@@ -8,6 +8,7 @@
 // Failure: open and write errors are logged (once per file per minute) and counted by errno; the
 // records they cost are counted as discarded and the next batch tries again. write() never throws.
 
+import { OutputQueue } from '../queue.js';
 import type { Output, OutputContext } from '../../component.js';
 import type { LogRecord } from '../../record.js';
 import type { Formatter } from '../../syslog/formatter.js';
@@ -47,13 +48,9 @@ export class FileOutput implements Output {
   private closing: Promise<void> | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
 
-  private queued = 0;
-  private full = false;
-  private readonly highWater: number;
-  private readonly lowWater: number;
+  private readonly queue: OutputQueue;
   private readonly hardLimit: number;
   private readonly dropWhenFull: boolean;
-  private drainCallbacks: (() => void)[] = [];
 
   private readonly written: Counter;
   private readonly bytes: Counter;
@@ -68,8 +65,7 @@ export class FileOutput implements Output {
       fileMode: config.file_mode, dirMode: config.dir_mode, fsync: config.fsync,
       flushIntervalMs: config.flush_interval_ms,
     };
-    this.highWater = config.queue_max_bytes;
-    this.lowWater = Math.floor(config.queue_max_bytes / 2);
+    this.queue = new OutputQueue(config.queue_max_bytes, ctx.log, this.scope);
     this.hardLimit = config.queue_max_bytes * 2;
     this.dropWhenFull = config.when_full === 'drop';
     this.written = ctx.counters.get(this.scope, 'written');
@@ -81,11 +77,11 @@ export class FileOutput implements Output {
       written: (records, bytes) => {
         this.written.value += records;
         this.bytes.value += bytes;
-        this.release(bytes);
+        this.queue.release(bytes);
       },
       lost: (records, bytes, reason) => {
         this.discarded[reason].value += records;
-        this.release(bytes);
+        this.queue.release(bytes);
       },
       error: (writer, op, err) => this.reportError(writer, op, err),
     };
@@ -115,11 +111,12 @@ export class FileOutput implements Output {
       return;
     }
     const seq = ++this.seq;
-    const limit = this.dropWhenFull ? this.highWater : this.hardLimit;
+    const limit = this.dropWhenFull ? this.queue.highWater : this.hardLimit;
+    const queue = this.queue;
     let lastPath: string | null = null;
     let writer: FileWriter | null = null;
     for (const rec of batch) {
-      if (this.queued >= limit) {
+      if (queue.queued >= limit) {
         (this.dropWhenFull ? this.discarded.queue_full : this.discarded.queue_overflow).value++;
         continue;
       }
@@ -140,7 +137,7 @@ export class FileOutput implements Output {
       }
       const n = writer.append(rec, this.format);
       if (n < 0) this.discarded.format_error.value++;
-      else this.queued += n;
+      else queue.queued += n;
     }
     const now = Date.now();
     for (const w of this.touched) {
@@ -148,15 +145,15 @@ export class FileOutput implements Output {
       w.kick();
     }
     this.touched.length = 0;
-    if (this.queued > this.highWater) this.full = true;
+    queue.endBatch();
   }
 
   get busy(): boolean {
-    return this.full && !this.dropWhenFull;
+    return this.queue.full && !this.dropWhenFull;
   }
 
   onDrain(cb: () => void): void {
-    if (this.busy) this.drainCallbacks.push(cb);
+    if (this.busy) this.queue.onDrain(cb);
     else queueMicrotask(cb);
   }
 
@@ -212,18 +209,6 @@ export class FileOutput implements Output {
     for (const w of [...this.writers.values()]) {
       if (w.lastUsed >= before) break; // LRU order: every later writer was used more recently
       if (w.idle) this.retire(w);
-    }
-  }
-
-  private release(bytes: number): void {
-    this.queued -= bytes;
-    if (this.full && this.queued <= this.lowWater) {
-      this.full = false;
-      const callbacks = this.drainCallbacks;
-      this.drainCallbacks = [];
-      for (const cb of callbacks) {
-        try { cb(); } catch (err) { this.ctx.log.error(`${this.scope}: drain callback failed: ${(err as Error).message}`); }
-      }
     }
   }
 

@@ -14,6 +14,7 @@
 // Invariants: write() never throws or blocks; every record ends written or counted as discarded
 // with a reason (level, log_full, missing, open_failed, write_failed, queue_overflow, closed).
 
+import { OutputQueue } from '../queue.js';
 import type { Output, OutputContext } from '../../component.js';
 import type { LogRecord } from '../../record.js';
 import type { Counter } from '../../telemetry/counters.js';
@@ -46,9 +47,7 @@ export class MmdfOutput implements Output {
   private readonly file: MmdfLogFile | null;
   private state: 'new' | 'open' | 'closing' | 'closed' = 'new';
   private closing: Promise<void> | null = null;
-  private queued = 0;
-  private full = false;
-  private drainCallbacks: (() => void)[] = [];
+  private readonly queue: OutputQueue;
   private errorLoggedAt = -Infinity;
   private errorsSuppressed = 0;
 
@@ -59,6 +58,7 @@ export class MmdfOutput implements Output {
 
   constructor(config: MmdfOutputConfig, private readonly ctx: OutputContext) {
     this.scope = `output.${ctx.id}`;
+    this.queue = new OutputQueue(QUEUE_HIGH_WATER_BYTES, ctx.log, this.scope);
     const r = resolveMmdfSettings(config, ctx.logRoot);
     this.settings = r.ok ? r.value : null;
     this.problem = r.ok ? null : r.problems.map(([k, m]) => `${k}: ${m}`).join('; ');
@@ -103,23 +103,22 @@ export class MmdfOutput implements Output {
         this.discarded.level.value++;
         continue;
       }
-      if (this.queued >= hardLimit) {
+      if (this.queue.queued >= hardLimit) {
         this.discarded.queue_overflow.value++;
         continue;
       }
-      this.queued += file.append(rec);
+      this.queue.queued += file.append(rec);
     }
     file.kick();
-    if (this.queued > QUEUE_HIGH_WATER_BYTES) this.full = true;
+    this.queue.endBatch();
   }
 
   get busy(): boolean {
-    return this.full;
+    return this.queue.full;
   }
 
   onDrain(cb: () => void): void {
-    if (this.busy) this.drainCallbacks.push(cb);
-    else queueMicrotask(cb);
+    this.queue.onDrain(cb);
   }
 
   async flush(): Promise<void> {
@@ -149,7 +148,7 @@ export class MmdfOutput implements Output {
         this.bytes.value += bytes;
       },
       lost: (entries, reason) => { this.discarded[reason].value += entries; },
-      released: (bytes) => this.release(bytes),
+      released: (bytes) => this.queue.release(bytes),
       cycled: (times) => { this.cycles.value += times; },
       stopped: (why, size) => {
         const limit = this.settings!.maxBlocks * BLOCK_BYTES;
@@ -160,18 +159,6 @@ export class MmdfOutput implements Output {
       missing: () => this.ctx.log.warning(`${this.scope}: ${this.file!.path} does not exist and create = false: entries are discarded until it appears`),
       error: (op, err) => this.reportError(op, err),
     };
-  }
-
-  private release(bytes: number): void {
-    this.queued -= bytes;
-    if (this.full && this.queued <= QUEUE_HIGH_WATER_BYTES / 2) {
-      this.full = false;
-      const callbacks = this.drainCallbacks;
-      this.drainCallbacks = [];
-      for (const cb of callbacks) {
-        try { cb(); } catch (err) { this.ctx.log.error(`${this.scope}: drain callback failed: ${(err as Error).message}`); }
-      }
-    }
   }
 
   private reportError(op: LogOp, err: NodeJS.ErrnoException): void {

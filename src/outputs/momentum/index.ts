@@ -11,6 +11,7 @@
 // Failure: an open or write error is logged (once per file per minute) and counted by errno; the
 // next batch tries again.
 
+import { OutputQueue } from '../queue.js';
 import type { Output, OutputContext } from '../../component.js';
 import { LogRecord } from '../../record.js';
 import type { Formatter } from '../../syslog/formatter.js';
@@ -70,14 +71,13 @@ export class MomentumOutput implements Output {
     out.byte(LF);
   };
 
-  private queued = 0;
-  private full = false;
-  private drainCallbacks: (() => void)[] = [];
+  private readonly queue: OutputQueue;
 
   private readonly discarded: Readonly<Record<MomentumDiscardReason, Counter>>;
 
   constructor(private readonly config: MomentumOutputConfig, private readonly ctx: OutputContext) {
     this.scope = `output.${ctx.id}`;
+    this.queue = new OutputQueue(QUEUE_HIGH_WATER_BYTES, ctx.log, this.scope);
     const problems = checkMomentumOutput(config, ctx.logRoot);
     this.problem = problems.length ? problems.map(([k, m]) => `${k}: ${m}`).join('; ') : null;
     const discarded = {} as Record<MomentumDiscardReason, Counter>;
@@ -117,7 +117,7 @@ export class MomentumOutput implements Output {
     }
     const limit = QUEUE_HIGH_WATER_BYTES * 2;
     for (const rec of batch) {
-      if (this.queued >= limit) {
+      if (this.queue.queued >= limit) {
         this.discarded.queue_overflow.value++;
         continue;
       }
@@ -148,12 +148,11 @@ export class MomentumOutput implements Output {
   }
 
   get busy(): boolean {
-    return this.full;
+    return this.queue.full;
   }
 
   onDrain(cb: () => void): void {
-    if (this.busy) this.drainCallbacks.push(cb);
-    else queueMicrotask(cb);
+    this.queue.onDrain(cb);
   }
 
   async flush(): Promise<void> {
@@ -186,7 +185,7 @@ export class MomentumOutput implements Output {
   }
 
   private heartbeat(): void {
-    if (this.state !== 'open' || this.queued >= QUEUE_HIGH_WATER_BYTES * 2) return;
+    if (this.state !== 'open' || this.queue.queued >= QUEUE_HIGH_WATER_BYTES * 2) return;
     const epoch = Math.floor(Date.now() / 1000);
     if (this.files.mainlog) this.append(this.files.mainlog, HEARTBEAT, heartbeatLine(epoch, 'mainlog'));
     if (this.files.rejectlog) this.append(this.files.rejectlog, HEARTBEAT, heartbeatLine(epoch, 'rejectlog'));
@@ -201,9 +200,9 @@ export class MomentumOutput implements Output {
       this.discarded.format_error.value++;
       return;
     }
-    this.queued += n;
+    this.queue.queued += n;
     file.touched = true;
-    if (this.queued >= QUEUE_HIGH_WATER_BYTES) this.full = true;
+    if (this.queue.queued >= QUEUE_HIGH_WATER_BYTES) this.queue.full = true;
   }
 
   private kickTouched(): void {
@@ -221,26 +220,14 @@ export class MomentumOutput implements Output {
       written: (records, n) => {
         written.value += records;
         bytes.value += n;
-        this.release(n);
+        this.queue.release(n);
       },
       lost: (records, n, reason) => {
         this.discarded[reason].value += records;
-        this.release(n);
+        this.queue.release(n);
       },
       error: (writer, op, err) => this.reportError(writer, op, err),
     };
-  }
-
-  private release(bytes: number): void {
-    this.queued -= bytes;
-    if (this.full && this.queued <= QUEUE_HIGH_WATER_BYTES / 2) {
-      this.full = false;
-      const callbacks = this.drainCallbacks;
-      this.drainCallbacks = [];
-      for (const cb of callbacks) {
-        try { cb(); } catch (err) { this.ctx.log.error(`${this.scope}: drain callback failed: ${(err as Error).message}`); }
-      }
-    }
   }
 
   private reportError(w: FileWriter, op: WriterOp, err: NodeJS.ErrnoException): void {

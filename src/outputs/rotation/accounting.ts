@@ -5,6 +5,7 @@
 import type { OutputContext } from '../../component.js';
 import type { Counter } from '../../telemetry/counters.js';
 import type { RotationEvents } from './writer.js';
+import { OutputQueue } from '../queue.js';
 
 export type RotatingDiscard = 'queue_overflow' | 'format_error' | 'open_failed' | 'write_failed' | 'closed';
 const REASONS: readonly RotatingDiscard[] = ['queue_overflow', 'format_error', 'open_failed', 'write_failed', 'closed'];
@@ -15,10 +16,7 @@ export class OutputAccounting {
   readonly scope: string;
   readonly events: RotationEvents;
   readonly discarded: Readonly<Record<RotatingDiscard, Counter>>;
-  /** Bytes formatted and not yet written or lost. */
-  queued = 0;
-  private full = false;
-  private drainCallbacks: (() => void)[] = [];
+  readonly queue: OutputQueue;
   private readonly written: Counter;
   private readonly bytes: Counter;
   private errorLoggedAt = -Infinity;
@@ -26,6 +24,7 @@ export class OutputAccounting {
 
   constructor(private readonly ctx: OutputContext, private readonly highWater: number) {
     this.scope = `output.${ctx.id}`;
+    this.queue = new OutputQueue(highWater, ctx.log, this.scope);
     this.written = ctx.counters.get(this.scope, 'written');
     this.bytes = ctx.counters.get(this.scope, 'bytes');
     const discarded = {} as Record<RotatingDiscard, Counter>;
@@ -35,11 +34,11 @@ export class OutputAccounting {
       written: (records, bytes) => {
         this.written.value += records;
         this.bytes.value += bytes;
-        this.release(bytes);
+        this.queue.release(bytes);
       },
       lost: (records, bytes, reason) => {
         this.discarded[reason].value += records;
-        this.release(bytes);
+        this.queue.release(bytes);
       },
       error: (writer, op, err) => this.reportError(`cannot ${op} ${writer.path}`, err),
       rotated: (file, reason, to) => {
@@ -52,12 +51,12 @@ export class OutputAccounting {
 
   /** True once more than the high-water mark is queued, until half of it is left. */
   get busy(): boolean {
-    return this.full;
+    return this.queue.full;
   }
 
   /** Room for one more record: below twice the high-water mark (else count it as queue_overflow). */
   admit(): boolean {
-    if (this.queued < this.highWater * 2) return true;
+    if (this.queue.queued < this.highWater * 2) return true;
     this.discarded.queue_overflow.value++;
     return false;
   }
@@ -65,29 +64,16 @@ export class OutputAccounting {
   /** Counts the bytes `append` returned (-1: a format error). */
   appended(n: number): void {
     if (n < 0) this.discarded.format_error.value++;
-    else this.queued += n;
+    else this.queue.queued += n;
   }
 
   /** After a batch: busy if above the high-water mark. */
   endBatch(): void {
-    if (this.queued > this.highWater) this.full = true;
+    this.queue.endBatch();
   }
 
   onDrain(cb: () => void): void {
-    if (this.full) this.drainCallbacks.push(cb);
-    else queueMicrotask(cb);
-  }
-
-  private release(bytes: number): void {
-    this.queued -= bytes;
-    if (this.full && this.queued <= this.highWater / 2) {
-      this.full = false;
-      const callbacks = this.drainCallbacks;
-      this.drainCallbacks = [];
-      for (const cb of callbacks) {
-        try { cb(); } catch (err) { this.ctx.log.error(`${this.scope}: drain callback failed: ${(err as Error).message}`); }
-      }
-    }
+    this.queue.onDrain(cb);
   }
 
   /** Counts by errno; logs at most once a minute per output, saying how many were not logged. */
