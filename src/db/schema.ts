@@ -1,0 +1,131 @@
+// The one schema, for SQLite and PostgreSQL, as numbered migrations. A database records the
+// version it is at in `maillogd_schema`; opening it applies every later migration in order, each
+// in its own transaction, so a database made by an older maillogd is upgraded in place. Never edit
+// a released migration: add the next one.
+//
+// Times are µs since the epoch in SQLite (INTEGER) and `timestamptz` in PostgreSQL; both keep µs.
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sqlite: readonly string[];
+  readonly postgres: readonly string[];
+}
+
+const RECORD_INDEXES = [
+  'CREATE INDEX records_time ON records (time)',
+  'CREATE INDEX records_host_time ON records (host, time)',
+  'CREATE INDEX records_app_time ON records (app, time)',
+  'CREATE INDEX records_mail_id ON records (mail_id)',
+  'CREATE INDEX records_msgid ON records (msgid)',
+  'CREATE INDEX connectorlog_time ON connectorlog (time)',
+  'CREATE INDEX routelog_mail_id ON routelog (mail_id)',
+  'CREATE INDEX routelog_time ON routelog (time)',
+  'CREATE INDEX pdulog_time ON pdulog (time)',
+];
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'records, connectorlog, routelog, pdulog',
+    sqlite: [
+      `CREATE TABLE records (
+        id INTEGER PRIMARY KEY,
+        time INTEGER NOT NULL,
+        received INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        app TEXT NOT NULL,
+        procid TEXT NOT NULL,
+        msgid TEXT NOT NULL,
+        mail_id TEXT NOT NULL,
+        facility INTEGER NOT NULL,
+        severity INTEGER NOT NULL,
+        level_scheme TEXT,
+        level_value INTEGER,
+        message TEXT NOT NULL,
+        dialect TEXT,
+        disposition TEXT,
+        fields TEXT,
+        input TEXT NOT NULL,
+        peer TEXT NOT NULL
+      )`,
+      `CREATE TABLE connectorlog (
+        id INTEGER PRIMARY KEY,
+        time INTEGER NOT NULL,
+        instance TEXT NOT NULL,
+        event INTEGER NOT NULL,
+        ok INTEGER NOT NULL,
+        info TEXT NOT NULL,
+        options TEXT NOT NULL
+      )`,
+      `CREATE TABLE routelog (
+        id INTEGER PRIMARY KEY,
+        time INTEGER NOT NULL,
+        mail_id TEXT NOT NULL,
+        instance TEXT NOT NULL,
+        direction TEXT NOT NULL,
+        ok INTEGER NOT NULL,
+        destination TEXT NOT NULL
+      )`,
+      `CREATE TABLE pdulog (
+        id INTEGER PRIMARY KEY,
+        time INTEGER NOT NULL,
+        instance TEXT NOT NULL,
+        text TEXT NOT NULL
+      )`,
+      ...RECORD_INDEXES,
+    ],
+    postgres: [
+      `CREATE TABLE records (
+        id bigserial PRIMARY KEY,
+        time timestamptz NOT NULL,
+        received timestamptz NOT NULL,
+        host text NOT NULL,
+        app text NOT NULL,
+        procid text NOT NULL,
+        msgid text NOT NULL,
+        mail_id text NOT NULL,
+        facility smallint NOT NULL,
+        severity smallint NOT NULL,
+        level_scheme text,
+        level_value integer,
+        message text NOT NULL,
+        dialect text,
+        disposition text,
+        fields jsonb,
+        input text NOT NULL,
+        peer text NOT NULL
+      )`,
+      `CREATE TABLE connectorlog (
+        id bigserial PRIMARY KEY,
+        time timestamptz NOT NULL,
+        instance text NOT NULL,
+        event smallint NOT NULL,
+        ok boolean NOT NULL,
+        info text NOT NULL,
+        options text NOT NULL
+      )`,
+      `CREATE TABLE routelog (
+        id bigserial PRIMARY KEY,
+        time timestamptz NOT NULL,
+        mail_id text NOT NULL,
+        instance text NOT NULL,
+        direction text NOT NULL,
+        ok boolean NOT NULL,
+        destination text NOT NULL
+      )`,
+      `CREATE TABLE pdulog (
+        id bigserial PRIMARY KEY,
+        time timestamptz NOT NULL,
+        instance text NOT NULL,
+        text text NOT NULL
+      )`,
+      ...RECORD_INDEXES,
+    ],
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Tables that retention prunes by `time`. */
+export const TIMED_TABLES = ['records', 'connectorlog', 'routelog', 'pdulog'] as const;

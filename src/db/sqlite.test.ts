@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { emptyBatch } from './rows.js';
+import { SqliteStore } from './sqlite.js';
+import { row, storeContract } from './store.contract.js';
+
+let dir = '';
+const file = () => path.join(dir, 'db', 'maillogd.db');
+
+storeContract('sqlite', {
+  fresh: () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maillogd-sqlite-'));
+    return Promise.resolve();
+  },
+  make: () => new SqliteStore({ path: file(), busyTimeoutMs: 100, synchronous: 'normal' }),
+  dispose: () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return Promise.resolve();
+  },
+});
+
+describe('sqlite store', () => {
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maillogd-sqlite-')); });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('makes the directory and runs in WAL mode', async () => {
+    const s = new SqliteStore({ path: file(), busyTimeoutMs: 100, synchronous: 'normal' });
+    await s.open();
+    await s.close();
+    const db = new Database(file(), { readonly: true });
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    db.close();
+    assert.equal(fs.statSync(path.dirname(file())).mode & 0o777, 0o750 & ~process.umask());
+  });
+
+  it('answers every query shape from an index on 200,000 rows', async function () {
+    this.timeout(60_000);
+    const s = new SqliteStore({ path: file(), busyTimeoutMs: 100, synchronous: 'normal' });
+    await s.open();
+    for (let at = 0; at < 200_000; at += 10_000) {
+      const b = emptyBatch();
+      for (let i = at; i < at + 10_000; i++) b.records.push(row(i, { host: `host${i % 50}`, app: `app${i % 20}` }));
+      await s.insert(b);
+    }
+    const base = Date.UTC(2026, 10, 22, 10, 0, 0) * 1000;
+    const plans = {
+      time: await s.explain({ sinceUs: base + 1e9, untilUs: base + 2e9, limit: 100, from: 'oldest' }),
+      host: await s.explain({ host: 'host7', limit: 100, from: 'newest' }),
+      hostTime: await s.explain({ host: 'host7', sinceUs: base, limit: 100, from: 'newest' }),
+      app: await s.explain({ app: 'app3', sinceUs: base, limit: 100, from: 'oldest' }),
+      msgid: await s.explain({ msgid: 'Q000123', limit: 100, from: 'oldest' }),
+      newest: await s.explain({ limit: 100, from: 'newest' }),
+    };
+    for (const [name, plan] of Object.entries(plans)) assert.match(plan, /USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY/, `${name}: ${plan}`);
+    assert.doesNotMatch(plans.msgid, /SCAN records\b(?! USING)/, plans.msgid);
+    assert.match(plans.msgid, /records_mail_id/);
+    assert.match(plans.msgid, /records_msgid/);
+    assert.match(plans.host, /records_host_time/);
+    assert.match(plans.app, /records_app_time/);
+    const t0 = process.hrtime.bigint();
+    const found = await s.query({ msgid: 'Q123456', limit: 100, from: 'oldest' });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    assert.equal(found.length, 1);
+    assert.ok(ms < 50, `a lookup by message id took ${ms} ms`);
+    await s.close();
+  });
+
+  it('reports a locked database as transient, and writes once the lock is gone', async () => {
+    const s = new SqliteStore({ path: file(), busyTimeoutMs: 20, synchronous: 'normal' });
+    await s.open();
+    const other = new Database(file());
+    other.exec('BEGIN IMMEDIATE');
+    const b = emptyBatch();
+    b.records.push(row(1));
+    await assert.rejects(s.insert(b), (e: Error & { transient?: boolean }) => e.transient === true && /SQLITE_BUSY/.test(e.message));
+    other.exec('COMMIT');
+    other.close();
+    await s.insert(b);
+    assert.equal(await s.count('records'), 1);
+    await s.close();
+  });
+
+  it('says which file it could not open', async () => {
+    fs.writeFileSync(path.join(dir, 'db'), 'a file where a directory should be');
+    const s = new SqliteStore({ path: file(), busyTimeoutMs: 20, synchronous: 'normal' });
+    await assert.rejects(s.open(), /cannot open .*maillogd\.db/);
+  });
+});
