@@ -106,25 +106,27 @@ export function buildSelect(q: RecordQuery, d: SqlDialect): Where {
 /** A row of `buildSelect` as a StoredRecord (drivers may give 64-bit integers as strings). */
 export function storedRecord(r: Record<string, unknown>): StoredRecord {
   const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+  const text = (v: unknown): string => (typeof v === 'string' ? v : String(v as string | number));
+  const orNull = (v: unknown): string | null => (v === null || v === undefined ? null : text(v));
   const fields = r.fields;
   return {
     id: num(r.id),
     timeUs: num(r.time_us),
     receivedUs: num(r.received_us),
-    host: String(r.host),
-    app: String(r.app),
-    procid: String(r.procid),
-    msgid: String(r.msgid),
-    mailId: String(r.mail_id),
+    host: text(r.host),
+    app: text(r.app),
+    procid: text(r.procid),
+    msgid: text(r.msgid),
+    mailId: text(r.mail_id),
     facility: num(r.facility),
     severity: num(r.severity),
-    levelScheme: r.level_scheme === null ? null : String(r.level_scheme),
+    levelScheme: orNull(r.level_scheme),
     levelValue: r.level_value === null ? null : num(r.level_value),
-    message: String(r.message),
-    dialect: r.dialect === null ? null : String(r.dialect),
-    disposition: r.disposition === null ? null : String(r.disposition),
+    message: text(r.message),
+    dialect: orNull(r.dialect),
+    disposition: orNull(r.disposition),
     fields: fields === null || fields === undefined ? null : typeof fields === 'string' ? fields : JSON.stringify(fields),
-    input: String(r.input),
-    peer: String(r.peer),
+    input: text(r.input),
+    peer: text(r.peer),
   };
 }

@@ -97,7 +97,6 @@ const MGP_MESSAGE_ID = 1;
 const MGP_DESTADDR = 8;
 
 /** Control bytes other than TAB, DEL: written `#ooo` as in the file outputs. */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/g;
 
 function octal(c: string): string {
@@ -121,7 +120,7 @@ const QUEUE_ID = /^(?=[0-9A-Za-z]*[0-9])([0-9A-Za-z]{6,20}): /;
  * else a Postfix or sendmail queue id that opens the message. '' when there is none.
  */
 export function mailIdOf(rec: LogRecord): string {
-  const f = rec.fields as Record<string, unknown> | null;
+  const f = rec.fields;
   if (f !== null) {
     if (rec.dialect === 'momentum' && typeof f.messageId === 'string') return f.messageId;
     if (rec.dialect === 'mmdf') {
