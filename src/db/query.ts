@@ -106,7 +106,7 @@ export function buildSelect(q: RecordQuery, d: SqlDialect): Where {
 /** A row of `buildSelect` as a StoredRecord (drivers may give 64-bit integers as strings). */
 export function storedRecord(r: Record<string, unknown>): StoredRecord {
   const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
-  const text = (v: unknown): string => (typeof v === 'string' ? v : String(v as string | number));
+  const text = (v: unknown): string => (typeof v === 'string' ? v : String(v));
   const orNull = (v: unknown): string | null => (v === null || v === undefined ? null : text(v));
   const fields = r.fields;
   return {
