@@ -12,6 +12,7 @@ import { axigenOutputSpec, checkAxigenOutput, createAxigenOutput } from './outpu
 import { checkEmgOutput, createEmgOutput, emgOutputSpec } from './outputs/emg/index.js';
 import { checkMmdfOutput, createMmdfOutput, mmdfOutputSpec } from './outputs/mmdf/index.js';
 import { checkMomentumOutput, createMomentumOutput, momentumOutputSpec } from './outputs/momentum/index.js';
+import { createSqliteOutput, sqliteOutputSpec } from './outputs/sqlite/index.js';
 
 export interface InputType<S extends Spec = Spec> {
   readonly spec: S;
@@ -44,4 +45,5 @@ export const OUTPUT_TYPES: Readonly<Record<string, OutputType>> = {
   emg: output({ spec: emgOutputSpec, create: createEmgOutput, check: checkEmgOutput }),
   mmdf: output({ spec: mmdfOutputSpec, create: createMmdfOutput, check: checkMmdfOutput }),
   momentum: output({ spec: momentumOutputSpec, create: createMomentumOutput, check: checkMomentumOutput }),
+  sqlite: output({ spec: sqliteOutputSpec, create: createSqliteOutput }),
 };

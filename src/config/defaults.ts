@@ -36,6 +36,11 @@ type = file
 path = mail.log
 format = traditional
 
+; Every record also in SQLite (var/lib/maillogd/maillogd.db), for maillogctl query and trace.
+[output.db]
+type = sqlite
+path = maillogd.db
+
 [rule.mail]
 priority = 10
 facility = mail
@@ -43,5 +48,5 @@ outputs = mail
 
 [rule.all]
 priority = 100
-outputs = all
+outputs = all, db
 `;

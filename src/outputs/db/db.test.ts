@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { DialectRecogniser } from '../../dialects/recognise.js';
+import type { LogRecord } from '../../record.js';
+import { parse } from '../../syslog/syslog.testkit.js';
+import { Counters } from '../../telemetry/counters.js';
+import { outputEnv, validConfig, waitFor, type OutputEnv } from '../output.testkit.js';
+import { createSqliteOutput, sqliteOutputSpec } from '../sqlite/index.js';
+import type { Output } from '../../component.js';
+
+const dialects = new DialectRecogniser('auto', new Counters(), 'input.test');
+
+function records(from: number, n: number): LogRecord[] {
+  const out: LogRecord[] = [];
+  for (let i = from; i < from + n; i++) {
+    out.push(parse(`<22>Nov 22 10:00:00 mx1 postfix/smtp[${i}]: 4F1A${String(i).padStart(6, '0')}: to=<u${i}@example.org>, status=sent`));
+  }
+  return out;
+}
+
+function dbRows(file: string, sql: string): Record<string, unknown>[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare(sql).all() as Record<string, unknown>[];
+  } finally {
+    db.close();
+  }
+}
+
+describe('database output (sqlite)', function () {
+  this.timeout(20_000);
+  let env: OutputEnv;
+  let out: Output | null;
+  let file: string;
+  const make = (keys: Record<string, unknown> = {}): Output => {
+    out = createSqliteOutput(validConfig(sqliteOutputSpec, { retry_min_ms: 20, retry_max_ms: 50, flush_interval_ms: 0, ...keys }, 'output.db'), env.ctx);
+    return out;
+  };
+  const counter = (name: string, reason = '') => env.counters.get('output.db', name, reason).value;
+  const procids = () => dbRows(file, 'SELECT procid FROM records ORDER BY id').map((r) => Number(r.procid));
+  const seq = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+
+  beforeEach(() => {
+    env = outputEnv('db', 'dbout');
+    file = path.join(env.ctx.stateDir, 'maillogd.db');
+    out = null;
+  });
+  afterEach(async () => {
+    await out?.close();
+    fs.rmSync(env.base, { recursive: true, force: true });
+  });
+
+  it('writes every record with its header fields and mail id, in order', async () => {
+    const o = make({ batch_max_rows: 700 });
+    await o.open();
+    for (let i = 0; i < 5000; i += 250) o.write(records(i, 250));
+    await o.flush();
+    assert.deepEqual(procids(), seq(0, 5000));
+    const [r] = dbRows(file, "SELECT * FROM records WHERE procid = '42'");
+    assert.equal(r!.host, 'mx1');
+    assert.equal(r!.app, 'postfix/smtp');
+    assert.equal(r!.mail_id, '4F1A000042');
+    assert.equal(r!.facility, 2);
+    assert.equal(r!.severity, 6);
+    assert.equal(r!.message, '4F1A000042: to=<u42@example.org>, status=sent');
+    assert.equal(counter('written'), 5000);
+    assert.ok(counter('batches') >= 8, `batches=${counter('batches')}`);
+  });
+
+  it('fills connectorlog and routelog from EMG connector lines', async () => {
+    const o = make();
+    await o.open();
+    const lines = [
+      'Sep 11 22:34:34.433 (2) RECEIVE OK (orphaned) 001:71 034:127.0.0.1 022:stenor 059:mgp 093:1031776474 094:393 008:1234 017:3',
+      'Sep 11 22:35:30.275 (4) SEND OK (pdu=1/1) 001:71 034:127.0.0.1 022:stenor 059:mgp 093:1031776474 094:393 008:1234 095:1031776530 096:269 017:3',
+      'Sep 11 22:35:40.512 (4) LOGOUT OK',
+    ];
+    o.write(lines.map((l) => {
+      const rec = parse(l);
+      dialects.apply(rec);
+      return rec;
+    }));
+    await o.flush();
+    const conn = dbRows(file, 'SELECT instance, event, ok, info, options FROM connectorlog ORDER BY id');
+    assert.deepEqual(conn.map((c) => [c.instance, c.event, c.ok, c.info]), [['2', 5, 1, 'orphaned'], ['4', 4, 1, 'pdu=1/1'], ['4', 3, 1, '']]);
+    const route = dbRows(file, 'SELECT mail_id, instance, direction, destination FROM routelog ORDER BY id');
+    assert.deepEqual(route, [
+      { mail_id: '71', instance: '2', direction: 'in', destination: '1234' },
+      { mail_id: '71', instance: '4', direction: 'out', destination: '1234' },
+    ]);
+    assert.deepEqual(dbRows(file, 'SELECT mail_id, dialect FROM records ORDER BY id').map((r) => r.mail_id), ['71', '71', '']);
+  });
+
+  it('spools while the database is locked and catches up in order once it is free', async () => {
+    const o = make({ busy_timeout_ms: 10, batch_max_rows: 500 });
+    await o.open();
+    o.write(records(0, 1000));
+    await o.flush();
+    const lock = new Database(file);
+    lock.exec('BEGIN IMMEDIATE');
+    for (let i = 1000; i < 4000; i += 500) o.write(records(i, 500));
+    await o.flush();
+    assert.ok(counter('spooled') > 0, 'rows went to the spool');
+    assert.ok(fs.readdirSync(path.join(env.ctx.stateDir, 'spool', 'db')).some((n) => n.endsWith('.jsonl')));
+    assert.ok(env.messages.some((m) => /SQLITE_BUSY.*spool/.test(m)), env.messages.join('\n'));
+    o.write(records(4000, 500));
+    lock.exec('COMMIT');
+    lock.close();
+    await waitFor(() => counter('written') === 4500, 10_000);
+    await o.flush();
+    assert.deepEqual(procids(), seq(0, 4500));
+    assert.equal(counter('discarded', 'spool_full'), 0);
+  });
+
+  it('keeps spooled rows across a restart and writes them first', async () => {
+    let o = make({ busy_timeout_ms: 10 });
+    await o.open();
+    const lock = new Database(file);
+    lock.exec('BEGIN IMMEDIATE');
+    o.write(records(0, 300));
+    await o.flush();
+    await o.close();
+    lock.exec('COMMIT');
+    lock.close();
+    assert.equal(dbRows(file, 'SELECT count(*) AS n FROM records')[0]!.n, 0);
+    o = make({ busy_timeout_ms: 10 });
+    await o.open();
+    o.write(records(300, 100));
+    await waitFor(() => counter('written') === 400, 10_000);
+    await o.flush();
+    assert.deepEqual(procids(), seq(0, 400));
+    assert.ok(env.messages.some((m) => /wait in the spool from an earlier run/.test(m)));
+  });
+
+  it('counts and reports rows lost to a full spool', async () => {
+    const o = make({ busy_timeout_ms: 5, spool_max_bytes: 4096 });
+    await o.open();
+    const lock = new Database(file);
+    lock.exec('BEGIN IMMEDIATE');
+    for (let i = 0; i < 10; i++) {
+      o.write(records(i * 20, 20));
+      await o.flush();
+    }
+    lock.exec('COMMIT');
+    lock.close();
+    const lost = counter('discarded', 'spool_full');
+    assert.ok(lost > 0, 'some rows lost');
+    assert.equal(env.messages.filter((m) => /spool full/.test(m)).length, 1, 'said once per episode');
+    await waitFor(() => counter('written') + lost === 200, 10_000);
+  });
+
+  it('skips a torn spool line, counts it, and writes the rest', async () => {
+    const dir = path.join(env.ctx.stateDir, 'spool', 'db');
+    fs.mkdirSync(dir, { recursive: true });
+    const good = { records: [], connector: [{ timeUs: 1, instance: '9', event: 0, ok: true, info: '', options: '' }], route: [], pdu: [] };
+    fs.writeFileSync(path.join(dir, '0000000001.jsonl'), `${JSON.stringify(good)}\n{"records":[{"ti\n${JSON.stringify(good)}\n`);
+    const o = make();
+    await o.open();
+    await waitFor(() => counter('batches') === 2, 5000);
+    assert.equal(counter('discarded', 'spool_corrupt'), 1);
+    assert.equal(dbRows(file, 'SELECT count(*) AS n FROM connectorlog')[0]!.n, 2);
+    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.jsonl')), []);
+  });
+
+  it('sets aside a row the database refuses and writes the rest of its batch', async () => {
+    let o = make();
+    await o.open();
+    await o.close();
+    const db = new Database(file);
+    db.exec("CREATE TRIGGER refuse BEFORE INSERT ON records WHEN NEW.procid = '7' BEGIN SELECT RAISE(ABORT, 'procid 7 refused'); END");
+    db.close();
+    o = make();
+    await o.open();
+    o.write(records(0, 20));
+    await o.flush();
+    assert.deepEqual(procids(), seq(0, 20).filter((i) => i !== 7));
+    assert.equal(counter('discarded', 'rejected'), 1);
+    assert.ok(env.messages.some((m) => /refused a records row: .*procid 7 refused/.test(m)), env.messages.join('\n'));
+  });
+
+  it('prunes rows older than max_age_days', async () => {
+    let o = make();
+    await o.open();
+    const old = records(0, 30);
+    for (const r of old) r.time = Date.now() - 3 * 86_400_000;
+    const recent = records(30, 5);
+    for (const r of recent) r.time = Date.now() - 86_400_000;
+    o.write(old);
+    o.write(recent);
+    await o.close();
+    o = make({ max_age_days: 2 });
+    await o.open();
+    await waitFor(() => counter('pruned') === 30, 5000);
+    assert.deepEqual(procids(), seq(30, 5));
+  });
+
+  it('fails the start with the path when the file cannot be opened', async () => {
+    fs.mkdirSync(env.ctx.stateDir, { recursive: true });
+    fs.mkdirSync(file);
+    await assert.rejects(make().open(), /output\.db: sqlite: cannot open .*maillogd\.db/);
+  });
+});

@@ -1,0 +1,341 @@
+// What the `sqlite` and `postgres` outputs share: records become rows at once (so the records
+// can go), rows are written in batches, one insert in flight, each batch in one transaction.
+// A database that is down or slow never blocks the other outputs: this output is never busy.
+// Rows wait in memory up to memory_max_rows, then in the spool on disk (bounded by
+// spool_max_bytes); while the spool holds anything, new rows go behind it, so order is kept.
+// A transient failure (server down, file locked) closes the store and retries open with
+// backoff; a row the database refuses for good is set aside alone (its batch is retried row by
+// row), counted and logged. Rows lost because the spool is full are counted and logged, never
+// silently. Retention prunes rows older than max_age_days in small batches.
+
+import path from 'node:path';
+import type { Output, OutputContext } from '../../component.js';
+import { appendBatch, batchSize, emptyBatch, rowsOf, type RowBatch } from '../../db/rows.js';
+import { StoreError, type Store } from '../../db/store.js';
+import type { LogRecord } from '../../record.js';
+import type { Counter } from '../../telemetry/counters.js';
+import { Spool } from './spool.js';
+import type { DbOutputConfig } from './config.js';
+
+export { dbOutputSpec, type DbOutputConfig } from './config.js';
+
+const PRUNE_BATCH = 5000;
+const PRUNE_INTERVAL_MS = 60_000;
+
+export interface DbOutputOptions {
+  /** Makes a new store (not yet open): called at open and at each reconnect. */
+  readonly makeStore: () => Store;
+  /** A store that cannot be opened at start fails the daemon's start (a local file), instead of retrying. */
+  readonly mustOpenAtStart: boolean;
+}
+
+export class DbOutput implements Output {
+  readonly busy = false;
+  private readonly scope: string;
+  private store: Store | null = null;
+  private up = false;
+  private pending: RowBatch = emptyBatch();
+  private inFlight: Promise<void> | null = null;
+  private pumpScheduled = false;
+  private timer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private pruneTimer: NodeJS.Timeout | null = null;
+  private retryMs: number;
+  private closed = false;
+  /** Stopping: write what is in memory, leave the spool for the next start. */
+  private closing = false;
+  private readonly spool: Spool;
+  private spoolFullSince = 0;
+  private readonly idleWaiters: (() => void)[] = [];
+
+  private readonly written: Counter;
+  private readonly batches: Counter;
+  private readonly spooled: Counter;
+  private readonly lostSpoolFull: Counter;
+  private readonly lostCorrupt: Counter;
+  private readonly rejected: Counter;
+  private readonly failures: Counter;
+  private readonly pruned: Counter;
+
+  constructor(private readonly config: DbOutputConfig, private readonly ctx: OutputContext, private readonly options: DbOutputOptions) {
+    this.scope = `output.${ctx.id}`;
+    this.retryMs = config.retry_min_ms;
+    const c = ctx.counters;
+    this.written = c.get(this.scope, 'written');
+    this.batches = c.get(this.scope, 'batches');
+    this.spooled = c.get(this.scope, 'spooled');
+    this.lostSpoolFull = c.get(this.scope, 'discarded', 'spool_full');
+    this.lostCorrupt = c.get(this.scope, 'discarded', 'spool_corrupt');
+    this.rejected = c.get(this.scope, 'discarded', 'rejected');
+    this.failures = c.get(this.scope, 'failures');
+    this.pruned = c.get(this.scope, 'pruned');
+    this.spool = new Spool(path.resolve(ctx.stateDir, config.spool_dir || path.join('spool', ctx.id)), config.spool_max_bytes, {
+      corrupt: (file, line) => {
+        this.lostCorrupt.value++;
+        this.ctx.log.error(`${this.scope}: spool ${file} line ${line} cannot be read; its rows are lost`);
+      },
+    });
+  }
+
+  async open(): Promise<void> {
+    this.spool.load();
+    if (!this.spool.empty) this.ctx.log.notice(`${this.scope}: ${this.spool.bytes} bytes of rows wait in the spool from an earlier run`);
+    const store = this.options.makeStore();
+    try {
+      const v = await store.open();
+      this.connected(store, v);
+    } catch (err) {
+      await store.close().catch(() => undefined);
+      if (this.options.mustOpenAtStart) throw new Error(`${this.scope}: ${(err as Error).message}`, { cause: err });
+      this.ctx.log.warning(`${this.scope}: ${(err as Error).message}; rows wait in the spool until it answers`);
+      this.failures.value++;
+      this.scheduleRetry();
+    }
+    if (this.config.max_age_days > 0) {
+      this.pruneTimer = setInterval(() => void this.prune(), PRUNE_INTERVAL_MS);
+      this.pruneTimer.unref();
+      setImmediate(() => void this.prune());
+    }
+    this.schedulePump();
+  }
+
+  private connected(store: Store, v: { from: number; to: number }): void {
+    this.store = store;
+    this.up = true;
+    this.retryMs = this.config.retry_min_ms;
+    const migrated = v.from !== v.to ? `, schema ${v.from} → ${v.to}` : '';
+    this.ctx.log.info(`${this.scope}: ${store.kind} ${store.where} open${migrated}`);
+  }
+
+  write(batch: readonly LogRecord[]): void {
+    if (this.closed) return;
+    appendBatch(this.pending, rowsOf(batch, this.config.emg_tables));
+    if (batchSize(this.pending) >= this.config.memory_max_rows && (!this.up || this.inFlight)) this.spillPending();
+    if (batchSize(this.pending) >= this.config.batch_max_rows || this.config.flush_interval_ms === 0) {
+      this.schedulePump();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.schedulePump();
+      }, this.config.flush_interval_ms);
+    }
+  }
+
+  /** Moves the rows waiting in memory to the spool (or counts them lost if it is full). */
+  private spillPending(): void {
+    const n = batchSize(this.pending);
+    if (n === 0) return;
+    const batch = this.pending;
+    this.pending = emptyBatch();
+    this.toSpool(batch, n);
+  }
+
+  private toSpool(batch: RowBatch, n: number): void {
+    try {
+      if (this.spool.push(batch)) {
+        this.spooled.value += n;
+        this.spoolFullSince = 0;
+        return;
+      }
+      this.lostSpoolFull.value += n;
+      if (this.spoolFullSince === 0) {
+        this.spoolFullSince = Date.now();
+        this.ctx.log.error(`${this.scope}: spool full (${this.spool.bytes} of ${this.config.spool_max_bytes} bytes); ` +
+          'rows are discarded until the database catches up (counted as discarded.spool_full)');
+      }
+    } catch (err) {
+      this.lostSpoolFull.value += n;
+      this.ctx.log.error(`${this.scope}: cannot write the spool ${this.spool.dir}: ${(err as Error).message}; ${n} rows lost`);
+    }
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled || this.inFlight || this.closed && !this.up) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      if (!this.inFlight) this.inFlight = this.pump().finally(() => { this.inFlight = null; this.notifyIdle(); });
+    });
+  }
+
+  /** Writes until nothing is left or the store fails. */
+  private async pump(): Promise<void> {
+    while (this.up && this.store) {
+      if (this.closing && !this.spool.empty) return;
+      let batch: RowBatch;
+      let fromSpool: boolean;
+      if (!this.spool.empty) {
+        const b = this.spool.peek();
+        if (b === null) continue;
+        batch = b;
+        fromSpool = true;
+      } else if (batchSize(this.pending) > 0) {
+        batch = this.takePending();
+        fromSpool = false;
+      } else {
+        return;
+      }
+      const n = batchSize(batch);
+      try {
+        await this.store.insert(batch);
+        this.written.value += batch.records.length;
+        this.batches.value++;
+        if (fromSpool) this.spool.ack();
+      } catch (err) {
+        const e = err instanceof StoreError ? err : new StoreError((err as Error).message, true);
+        if (e.transient) {
+          if (!fromSpool) this.toSpool(batch, n);
+          this.down(e);
+          return;
+        }
+        await this.rowByRow(batch);
+        if (fromSpool) this.spool.ack();
+      }
+      // Let inputs and other outputs run between batches.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Up to batch_max_rows rows out of memory, oldest first. */
+  private takePending(): RowBatch {
+    const p = this.pending;
+    const max = this.config.batch_max_rows;
+    if (batchSize(p) <= max) {
+      this.pending = emptyBatch();
+      return p;
+    }
+    const out: RowBatch = {
+      records: p.records.splice(0, max), connector: p.connector.splice(0, max),
+      route: p.route.splice(0, max), pdu: p.pdu.splice(0, max),
+    };
+    return out;
+  }
+
+  /** A batch the database refused for good: write its rows one at a time, setting aside the bad ones. */
+  private async rowByRow(batch: RowBatch): Promise<void> {
+    const tables = ['records', 'connector', 'route', 'pdu'] as const;
+    for (const t of tables) {
+      for (const r of batch[t]) {
+        const one = emptyBatch();
+        (one[t] as unknown[]).push(r);
+        try {
+          await this.store!.insert(one);
+          if (t === 'records') this.written.value++;
+        } catch (err) {
+          const e = err as StoreError;
+          if (e.transient) throw err;
+          this.rejected.value++;
+          this.ctx.log.error(`${this.scope}: the database refused a ${t} row: ${e.message}`);
+        }
+      }
+    }
+  }
+
+  private down(err: StoreError): void {
+    this.failures.value++;
+    this.up = false;
+    this.ctx.log.warning(`${this.scope}: ${err.message}; rows go to the spool, retrying in ${this.retryMs} ms`);
+    const store = this.store;
+    this.store = null;
+    if (store) void store.close().catch(() => undefined);
+    this.spillPending();
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
+    if (this.closed || this.retryTimer) return;
+    const wait = this.retryMs;
+    this.retryMs = Math.min(this.retryMs * 2, this.config.retry_max_ms);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.reconnect();
+    }, wait);
+  }
+
+  private async reconnect(): Promise<void> {
+    if (this.closed || this.up) return;
+    const store = this.options.makeStore();
+    try {
+      const v = await store.open();
+      if (this.closed) {
+        await store.close();
+        return;
+      }
+      this.connected(store, v);
+      this.schedulePump();
+    } catch (err) {
+      await store.close().catch(() => undefined);
+      this.ctx.log.debug(`${this.scope}: still down: ${(err as Error).message}`);
+      this.spillPending();
+      this.scheduleRetry();
+    }
+  }
+
+  private async prune(): Promise<void> {
+    if (!this.up || !this.store || this.closed) return;
+    const cutUs = (Date.now() - this.config.max_age_days * 86_400_000) * 1000;
+    try {
+      for (;;) {
+        const n = await this.store.prune(cutUs, PRUNE_BATCH);
+        this.pruned.value += n;
+        if (n === 0 || this.closed || !this.store) break;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } catch (err) {
+      this.ctx.log.warning(`${this.scope}: pruning rows older than ${this.config.max_age_days} days failed: ${(err as Error).message}`);
+    }
+  }
+
+  onDrain(cb: () => void): void {
+    queueMicrotask(cb);
+  }
+
+  private notifyIdle(): void {
+    if (this.inFlight || this.pumpScheduled) return;
+    const ws = this.idleWaiters.splice(0);
+    for (const w of ws) w();
+  }
+
+  /**
+   * Resolves when every row taken so far is in the database or in the spool. While the spool
+   * holds rows (or the database is down), rows in memory join the spool: they must come after it.
+   */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    for (;;) {
+      if (!this.up || !this.spool.empty) {
+        this.spillPending();
+        return;
+      }
+      if (!this.inFlight && !this.pumpScheduled && batchSize(this.pending) === 0) return;
+      await new Promise<void>((resolve) => {
+        this.idleWaiters.push(resolve);
+        if (!this.inFlight && !this.pumpScheduled) this.schedulePump();
+      });
+    }
+  }
+
+  reopen(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed || this.closing) return;
+    this.closing = true;
+    await this.flush();
+    this.closed = true;
+    for (const t of [this.timer, this.retryTimer]) if (t) clearTimeout(t);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    if (this.inFlight) await this.inFlight;
+    this.spillPending();
+    this.up = false;
+    const store = this.store;
+    this.store = null;
+    if (store) await store.close().catch((err: Error) => this.ctx.log.warning(`${this.scope}: close: ${err.message}`));
+    this.spool.close();
+    if (!this.spool.empty) this.ctx.log.notice(`${this.scope}: ${this.spool.bytes} bytes of rows stay in the spool for the next start`);
+  }
+}
