@@ -28,7 +28,9 @@ export function parseWhen(text: string, nowMs = Date.now()): number | null {
   if (local) {
     const [, y, mo, d, h, mi, se, frac] = local;
     const ms = new Date(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(se ?? 0)).getTime();
-    if (Number.isNaN(ms) || new Date(ms).getDate() !== Number(d)) return null;
+    const back = new Date(ms);
+    if (Number.isNaN(ms) || back.getMonth() !== Number(mo) - 1 || back.getDate() !== Number(d) || Number(h ?? 0) > 23 ||
+      Number(mi ?? 0) > 59 || Number(se ?? 0) > 59) return null;
     return ms * 1000 + Number((frac ?? '').padEnd(6, '0'));
   }
   if (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(s)) {
