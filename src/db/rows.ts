@@ -143,16 +143,22 @@ function jsonFields(fields: unknown): string | null {
   }
 }
 
+/** Indexed text is capped: a B-tree entry has a size limit (PostgreSQL: about 2.7 kB). */
+const INDEXED_MAX = 512;
+function capped(s: string): string {
+  return s.length > INDEXED_MAX ? s.slice(0, INDEXED_MAX) : s;
+}
+
 export function recordRow(rec: LogRecord): RecordRow {
   const time = Number.isFinite(rec.time) ? rec.time : rec.receivedAt;
   return {
     timeUs: time * 1000 + rec.timeMicros,
     receivedUs: rec.receivedAt * 1000,
-    host: rec.hostname,
-    app: rec.app,
-    procid: rec.procid,
-    msgid: rec.msgid,
-    mailId: mailIdOf(rec),
+    host: capped(rec.hostname),
+    app: capped(rec.app),
+    procid: capped(rec.procid),
+    msgid: capped(rec.msgid),
+    mailId: capped(mailIdOf(rec)),
     facility: rec.facility,
     severity: rec.severity,
     levelScheme: rec.level?.scheme ?? null,
@@ -196,7 +202,7 @@ export function addEmgRows(rec: LogRecord, out: RowBatch): void {
       const id = mgpOption(f.options, MGP_MESSAGE_ID);
       if (id !== null && id !== '') {
         out.route.push({
-          timeUs, mailId: id, instance: f.instance, direction: f.event === 'RECEIVE' ? 'in' : 'out', ok: f.ok,
+          timeUs, mailId: capped(id), instance: f.instance, direction: f.event === 'RECEIVE' ? 'in' : 'out', ok: f.ok,
           destination: mgpOption(f.options, MGP_DESTADDR) ?? '',
         });
       }

@@ -4,7 +4,7 @@ import { bool, int, str } from '../../config/schema.js';
 import type { SpecValue } from '../../config/schema.js';
 
 export const dbOutputSpec = {
-  batch_max_rows: int(2000, 'Most rows written in one transaction.', { min: 1, max: 1_000_000 }),
+  batch_max_rows: int(10_000, 'Most rows written in one transaction (under load batches grow to this; bigger batches write faster).', { min: 1, max: 1_000_000 }),
   flush_interval_ms: int(200, 'Rows are written when batch_max_rows are waiting or this long after the first one; 0 = at once.', { min: 0, max: 60_000 }),
   memory_max_rows: int(50_000, 'Rows kept in memory while the database is down or behind; past this they move to the spool.', { min: 1 }),
   spool_dir: str('', 'Directory of the on-disk queue, relative to state_dir; empty = spool/<output name>.'),

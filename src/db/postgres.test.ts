@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { startPostgres, type PgServer } from '../../test/support/postgres.js';
+import { waitFor } from '../../test/support/wait.js';
+import { isoMicros, PostgresStore } from './postgres.js';
+import { emptyBatch, type RecordRow, type RowBatch } from './rows.js';
+import { SCHEMA_VERSION } from './schema.js';
+import { StoreError } from './store.js';
+import { row, storeContract } from './store.contract.js';
+
+function batchOf(rows: RecordRow[]): RowBatch {
+  const b = emptyBatch();
+  b.records.push(...rows);
+  return b;
+}
+
+const isTransient = (transient: boolean) => (e: unknown) => e instanceof StoreError && e.transient === transient;
+
+describe('postgres', function () {
+  this.timeout(60_000);
+  let server: PgServer;
+  let db = '';
+  let made = 0;
+
+  before(async () => { server = await startPostgres(); });
+  after(async () => { await server?.destroy(); });
+
+  const fresh = async () => {
+    db = `maillogd_${process.pid}_${++made}`;
+    await server.createDatabase(db);
+  };
+  const dispose = () => server.dropDatabase(db);
+  const make = () => new PostgresStore({
+    connection: { host: server.host, port: server.port, user: 'postgres', database: db },
+    connectTimeoutMs: 5000,
+  });
+  const sql = async <T extends pg.QueryResultRow>(text: string, params: unknown[] = []): Promise<T[]> => {
+    const c = new pg.Client({ host: server.host, port: server.port, user: 'postgres', database: db });
+    await c.connect();
+    try {
+      return (await c.query<T>(text, params)).rows;
+    } finally {
+      await c.end();
+    }
+  };
+
+  storeContract('postgres', { fresh, make, dispose });
+
+  describe('postgres store', () => {
+    let store: PostgresStore;
+    beforeEach(async () => {
+      await fresh();
+      store = make();
+    });
+    afterEach(async () => {
+      await store.close();
+      await dispose();
+    });
+
+    it('writes times as ISO 8601 with six digits, without float rounding', () => {
+      assert.equal(isoMicros(0), '1970-01-01T00:00:00.000000Z');
+      assert.equal(isoMicros(-1), '1969-12-31T23:59:59.999999Z');
+      assert.equal(isoMicros(-1_000_000), '1969-12-31T23:59:59.000000Z');
+      assert.equal(isoMicros(1_795_341_600_999_999), '2026-11-22T10:00:00.999999Z');
+      assert.equal(isoMicros(7_258_118_399_999_999), '2199-12-31T23:59:59.999999Z');
+      assert.equal(isoMicros(-2_208_988_800_000_001), '1899-12-31T23:59:59.999999Z');
+      assert.throws(() => isoMicros(Number.NaN), isTransient(false));
+    });
+
+    it('keeps every µs of a time, in and out, and compares on it exactly', async () => {
+      await store.open();
+      const times = [0, 1, -1, 999_999, 1_000_000, 1_795_341_600_999_999, 1_795_341_601_000_001, 7_258_118_399_999_999, -2_208_988_800_000_001];
+      await store.insert(batchOf(times.map((t, i) => row(i, { timeUs: t, receivedUs: t + 999_999 }))));
+      const got = await store.query({ limit: 100, from: 'oldest' });
+      assert.deepEqual(got.map((r) => r.timeUs), [...times].sort((a, b) => a - b));
+      for (const r of got) assert.equal(r.receivedUs, r.timeUs + 999_999);
+      const at = 1_795_341_600_999_999;
+      assert.deepEqual((await store.query({ sinceUs: at, untilUs: at + 1, limit: 10, from: 'oldest' })).map((r) => r.timeUs), [at]);
+      assert.deepEqual((await store.query({ sinceUs: at + 2, untilUs: at + 3, limit: 10, from: 'oldest' })).map((r) => r.timeUs), [at + 2]);
+      assert.deepEqual((await store.query({ sinceUs: at - 1, untilUs: at, limit: 10, from: 'oldest' })), []);
+      const [stored] = await sql<{ t: string }>("SELECT to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS t FROM records WHERE time = $1", [isoMicros(at)]);
+      assert.equal(stored?.t, '2026-11-22 10:00:00.999999');
+    });
+
+    // 400 hosts and 100 apps. With a few common ones (50 hosts, 2% each) reading `time` backwards
+    // and filtering is as cheap, and PostgreSQL rightly takes records_time instead.
+    it('answers lookups by message id, host and app from their indexes on 200,000 rows', async function () {
+      this.timeout(120_000);
+      await store.open();
+      const t0 = process.hrtime.bigint();
+      for (let at = 0; at < 200_000; at += 20_000) {
+        const b = emptyBatch();
+        for (let i = at; i < at + 20_000; i++) b.records.push(row(i, { host: `host${i % 400}`, app: `app${i % 100}` }));
+        await store.insert(b);
+      }
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      assert.equal(await store.count('records'), 200_000);
+      await sql('ANALYZE records');
+      const base = Date.UTC(2026, 10, 22, 10, 0, 0) * 1000;
+      const plans = {
+        msgid: await store.explain({ msgid: 'Q000123', limit: 100, from: 'oldest' }),
+        hostTime: await store.explain({ host: 'host7', sinceUs: base, limit: 100, from: 'newest' }),
+        appTime: await store.explain({ app: 'app3', sinceUs: base + 1e9, untilUs: base + 2e9, limit: 100, from: 'oldest' }),
+        time: await store.explain({ sinceUs: base + 1e9, untilUs: base + 2e9, limit: 100, from: 'oldest' }),
+      };
+      for (const [name, plan] of Object.entries(plans)) {
+        assert.match(plan, /Index/, `${name}: ${plan}`);
+        assert.doesNotMatch(plan, /Seq Scan/, `${name}: ${plan}`);
+      }
+      assert.match(plans.msgid, /records_mail_id/, plans.msgid);
+      assert.match(plans.msgid, /records_msgid/, plans.msgid);
+      assert.match(plans.hostTime, /records_host_time/, plans.hostTime);
+      assert.match(plans.appTime, /records_app_time/, plans.appTime);
+      const started = process.hrtime.bigint();
+      const found = await store.query({ msgid: 'Q123456', limit: 100, from: 'oldest' });
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      assert.equal(found.length, 1);
+      assert.ok(ms < 50, `a lookup by message id took ${ms} ms`);
+      const newest = await store.query({ host: 'host7', sinceUs: base, limit: 100, from: 'newest' });
+      assert.equal(newest.length, 100);
+      assert.equal(newest[99]!.procid, String(1000 + 199_607));
+      if (process.env.MAILLOGD_BENCH) console.log(`      COPY: ${Math.round(200_000 / seconds)} rows/s`);
+    });
+
+    it('fails transiently while the server is down, and works again after open() once it is back', async () => {
+      await store.open();
+      await store.insert(batchOf([row(1)]));
+      await server.stop();
+      try {
+        await assert.rejects(store.insert(batchOf([row(2)])), isTransient(true));
+        await assert.rejects(store.count('records'), isTransient(true));
+        const other = make();
+        await assert.rejects(other.open(), (e) => isTransient(true)(e) && /ECONNREFUSED/.test((e as Error).message));
+        await other.close();
+        await store.close();
+      } finally {
+        await server.start();
+      }
+      await store.open();
+      await store.insert(batchOf([row(2)]));
+      const other = make();
+      assert.deepEqual(await other.open(), { from: SCHEMA_VERSION, to: SCHEMA_VERSION });
+      await other.insert(batchOf([row(3)]));
+      assert.equal(await other.count('records'), 3);
+      await other.close();
+    });
+
+    it('reconnects on open() without close() first, and fails a call still running when closed', async () => {
+      await store.open();
+      await Promise.all([store.open(), store.open()]);
+      await store.insert(batchOf([row(1)]));
+      await waitFor('one connection left', async () => {
+        const [r] = await sql<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'maillogd'", [db]);
+        return r?.n === '1';
+      }, 5000);
+      const running = assert.rejects(store.query({ grep: 'x', limit: 1, from: 'oldest' }), isTransient(true));
+      await store.close();
+      await running;
+      await assert.rejects(store.insert(batchOf([row(2)])), isTransient(true));
+    });
+
+    it('refuses for good a row the database cannot take, writes nothing of its batch, and goes on', async () => {
+      await store.open();
+      const bad: RowBatch[] = [
+        batchOf([row(1), row(2, { levelValue: 2 ** 40 })]),
+        batchOf([row(1), row(2, { facility: 1.5 })]),
+        batchOf([row(1), row(2, { fields: '{"not json' })]),
+        batchOf([row(1), row(2, { mailId: randomBytes(4000).toString('base64') })]),
+        batchOf([row(1), row(2, { timeUs: 1e300 })]),
+      ];
+      const big = batchOf(Array.from({ length: 30_000 }, (_, i) => row(i, { levelValue: i === 20_000 ? -(2 ** 40) : null })));
+      big.pdu.push({ timeUs: 0, instance: '1', text: 'pdu' });
+      bad.push(big);
+      const connector = batchOf([row(1)]);
+      connector.connector.push({ timeUs: 0, instance: '1', event: 70_000, ok: true, info: '', options: '' });
+      bad.push(connector);
+      for (const b of bad) {
+        await assert.rejects(store.insert(b), (e) => isTransient(false)(e) && /\((22|54)\w{3}\)|not a time/.test((e as Error).message));
+      }
+      assert.equal(await store.count('records'), 0);
+      assert.equal(await store.count('connectorlog'), 0);
+      assert.equal(await store.count('pdulog'), 0);
+      await store.insert(batchOf([row(1)]));
+      assert.equal(await store.count('records'), 1);
+    });
+
+    it('writes backslashes, tabs, newlines, CRs and \\N as they are, and NUL as #000', async () => {
+      await store.open();
+      const texts = ['\\N', '\\.', 'a\\b\\\\c', 'tab\there', 'line\nbreak', 'cr\rlf\r\n', '\\', '\\t', 'nul\0byte', '\0'];
+      const fields = JSON.stringify({ nul: 'a\0b', lone: 'x\ud800y', pair: '😀', literal: '\\u0000', tab: '\t' });
+      const b = batchOf(texts.map((t, i) => row(i, { message: t, host: t, app: t, fields })));
+      b.pdu.push({ timeUs: 0, instance: 'i\\n', text: 'p\tq\\r\0' });
+      b.route.push({ timeUs: 0, mailId: '\\N', instance: '\n', direction: 'in', ok: false, destination: '\\' });
+      await store.insert(b);
+      const want = texts.map((t) => t.replaceAll('\0', '#000'));
+      const got = await store.query({ limit: 100, from: 'oldest' });
+      assert.deepEqual(got.map((r) => r.message), want);
+      assert.deepEqual(got.map((r) => r.host), want);
+      assert.deepEqual(JSON.parse(got[0]!.fields!), { nul: 'a#000b', lone: 'x\ufffdy', pair: '😀', literal: '\\u0000', tab: '\t' });
+      assert.deepEqual(await sql('SELECT instance, text FROM pdulog'), [{ instance: 'i\\n', text: 'p\tq\\r#000' }]);
+      assert.deepEqual(await sql('SELECT mail_id, instance, ok, destination FROM routelog'), [{ mail_id: '\\N', instance: '\n', ok: false, destination: '\\' }]);
+      assert.deepEqual((await store.query({ grep: '\\', limit: 100, from: 'oldest' })).length, 5);
+    });
+
+    it('migrates once when several maillogds open the same empty database at once', async () => {
+      const stores = Array.from({ length: 4 }, make);
+      try {
+        const opened = await Promise.all(stores.map((s) => s.open()));
+        assert.deepEqual(opened.map((v) => v.to), stores.map(() => SCHEMA_VERSION));
+        assert.equal(opened.filter((v) => v.from === 0).length, 1);
+        assert.deepEqual(await sql('SELECT version FROM maillogd_schema'), [{ version: SCHEMA_VERSION }]);
+      } finally {
+        await Promise.all(stores.map((s) => s.close()));
+      }
+    });
+
+    it('runs calls made together one after another', async () => {
+      await store.open();
+      const [, n, , m] = await Promise.all([
+        store.insert(batchOf([row(1), row(2)])), store.count('records'), store.insert(batchOf([row(3)])), store.count('records'),
+      ]);
+      assert.deepEqual([n, m], [2, 3]);
+    });
+
+    it('says where it is without the password, PG* variables filling what is missing', () => {
+      const s = new PostgresStore({ connection: { host: 'db.example.org', port: 5433, user: 'u', password: 'secret', database: 'logs' }, connectTimeoutMs: 1000 });
+      assert.equal(s.where, 'db.example.org:5433/logs');
+      const saved = { ...process.env };
+      try {
+        Object.assign(process.env, { PGHOST: 'pg.example.org', PGPORT: '6543', PGDATABASE: 'maillog', PGPASSWORD: 'secret' });
+        assert.equal(new PostgresStore({ connection: {}, connectTimeoutMs: 1000 }).where, 'pg.example.org:6543/maillog');
+      } finally {
+        for (const k of ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGPASSWORD']) {
+          if (saved[k] === undefined) delete process.env[k];
+          else process.env[k] = saved[k];
+        }
+      }
+    });
+  });
+});
