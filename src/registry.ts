@@ -13,6 +13,7 @@ import { checkEmgOutput, createEmgOutput, emgOutputSpec } from './outputs/emg/in
 import { checkMmdfOutput, createMmdfOutput, mmdfOutputSpec } from './outputs/mmdf/index.js';
 import { checkMomentumOutput, createMomentumOutput, momentumOutputSpec } from './outputs/momentum/index.js';
 import { createSqliteOutput, sqliteOutputSpec } from './outputs/sqlite/index.js';
+import { checkPostgresOutput, createPostgresOutput, postgresOutputSpec } from './outputs/postgres/index.js';
 
 export interface InputType<S extends Spec = Spec> {
   readonly spec: S;
@@ -46,4 +47,5 @@ export const OUTPUT_TYPES: Readonly<Record<string, OutputType>> = {
   mmdf: output({ spec: mmdfOutputSpec, create: createMmdfOutput, check: checkMmdfOutput }),
   momentum: output({ spec: momentumOutputSpec, create: createMomentumOutput, check: checkMomentumOutput }),
   sqlite: output({ spec: sqliteOutputSpec, create: createSqliteOutput }),
+  postgres: output({ spec: postgresOutputSpec, create: createPostgresOutput, check: checkPostgresOutput }),
 };

@@ -13,6 +13,7 @@ import type { RecordQuery, StoredRecord } from '../db/query.js';
 import { SqliteStore } from '../db/sqlite.js';
 import type { Store } from '../db/store.js';
 import { parseSeverity } from '../levels/syslog.js';
+import { postgresStoreFor, type PostgresOutputConfig } from '../outputs/postgres/index.js';
 import { sqliteStoreFor, type SqliteOutputConfig } from '../outputs/sqlite/index.js';
 import { VERSION } from '../version.js';
 import { jsonLine, parseWhen, syslogLine, tableLines } from './query.js';
@@ -32,7 +33,8 @@ commands:
 
 where the records are:
   --config FILE   the daemon's configuration (default: the embedded one, run from
-                  the same directory as the daemon); its sqlite output is read
+                  the same directory as the daemon); its first sqlite or postgres
+                  output is read (PostgreSQL keys left empty come from PG* variables)
   --output NAME   which database output of the config (default: the first one)
   --db FILE       a SQLite database file, instead of a config
 `;
@@ -63,13 +65,14 @@ function storeFrom(opts: { config?: string; output?: string; db?: string }): Sto
   const problems: ConfigProblem[] = [];
   const config = loadConfig(opts.config ?? null, problems);
   if (problems.length) throw new ConfigError(problems.map((p) => `config: ${formatProblem(p)}`).join('\n'));
-  const dbOutputs = config.outputs.filter((o) => o.type === 'sqlite');
+  const dbOutputs = config.outputs.filter((o) => o.type === 'sqlite' || o.type === 'postgres');
   const chosen = opts.output === undefined ? dbOutputs[0] : config.outputs.find((o) => o.name === opts.output);
   if (!chosen) {
     throw new UsageError(opts.output === undefined
-      ? `${config.files[0]} has no sqlite output`
+      ? `${config.files[0]} has no sqlite or postgres output`
       : `${config.files[0]} has no output named ${opts.output}`);
   }
+  if (chosen.type === 'postgres') return postgresStoreFor(chosen.config as unknown as PostgresOutputConfig);
   if (chosen.type !== 'sqlite') throw new UsageError(`output.${chosen.name} is a ${chosen.type} output, not a database`);
   const store = sqliteStoreFor(chosen.config as unknown as SqliteOutputConfig, config.daemon.state_dir, true);
   if (!existsSync(store.where)) throw new Unavailable(`no database at ${store.where} (has the daemon run with output.${chosen.name}?)`);

@@ -80,12 +80,13 @@ export class DbOutput implements Output {
   async open(): Promise<void> {
     this.spool.load();
     if (!this.spool.empty) this.ctx.log.notice(`${this.scope}: ${this.spool.bytes} bytes of rows wait in the spool from an earlier run`);
-    const store = this.options.makeStore();
+    let store: Store | null = null;
     try {
+      store = this.options.makeStore();
       const v = await store.open();
       this.connected(store, v);
     } catch (err) {
-      await store.close().catch(() => undefined);
+      await store?.close().catch(() => undefined);
       if (this.options.mustOpenAtStart) throw new Error(`${this.scope}: ${(err as Error).message}`, { cause: err });
       this.ctx.log.warning(`${this.scope}: ${(err as Error).message}; rows wait in the spool until it answers`);
       this.failures.value++;
@@ -254,8 +255,9 @@ export class DbOutput implements Output {
 
   private async reconnect(): Promise<void> {
     if (this.closed || this.up) return;
-    const store = this.options.makeStore();
+    let store: Store | null = null;
     try {
+      store = this.options.makeStore();
       const v = await store.open();
       if (this.closed) {
         await store.close();
@@ -264,7 +266,7 @@ export class DbOutput implements Output {
       this.connected(store, v);
       this.schedulePump();
     } catch (err) {
-      await store.close().catch(() => undefined);
+      await store?.close().catch(() => undefined);
       this.ctx.log.debug(`${this.scope}: still down: ${(err as Error).message}`);
       this.spillPending();
       this.scheduleRetry();
