@@ -4,7 +4,7 @@
 // and removed by `destroy()`, or at the latest when the test process exits.
 
 import { execFile, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,8 @@ export interface PgServer {
   readonly pid: number;
   /** The temporary directory that holds the data directory, the socket and `pg.log`. */
   readonly dir: string;
+  /** The server's self-signed certificate (PEM) when started with `tls`, else ''. */
+  readonly certFile: string;
   createDatabase(name: string): Promise<void>;
   dropDatabase(name: string): Promise<void>;
   /** Stops the server (fast shutdown: open connections are ended); the data directory stays. */
@@ -92,7 +94,12 @@ const quote = (name: string) => pg.escapeIdentifier(name);
 const running = new Set<() => void>();
 process.once('exit', () => { for (const cleanUp of running) cleanUp(); });
 
-export async function startPostgres(): Promise<PgServer> {
+export interface PgServerOptions {
+  /** Serve TLS too, with a self-signed certificate for 127.0.0.1 (its PEM is `PgServer.certFile`). */
+  readonly tls?: boolean;
+}
+
+export async function startPostgres(options: PgServerOptions = {}): Promise<PgServer> {
   const bin = postgresBin();
   if (!bin) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql (apt-get install postgresql)');
   const who = account();
@@ -103,6 +110,14 @@ export async function startPostgres(): Promise<PgServer> {
   mkdirSync(data, { mode: 0o700 });
   mkdirSync(sock, { mode: 0o700 });
   if (who.uid >= 0) for (const d of [dir, data, sock]) chownSync(d, who.uid, who.gid);
+  const certFile = path.join(sock, 'server.crt');
+  const keyFile = path.join(sock, 'server.key');
+  if (options.tls) {
+    await run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], 30_000);
+    chmodSync(keyFile, 0o600);
+    if (who.uid >= 0) for (const f of [certFile, keyFile]) chownSync(f, who.uid, who.gid);
+  }
 
   const pgCtl = (...args: string[]) => [...who.as, path.join(bin, 'pg_ctl'), '-D', data, ...args];
   let port = 0;
@@ -116,7 +131,8 @@ export async function startPostgres(): Promise<PgServer> {
     }
   };
   const startOn = async (p: number) => {
-    const opts = `-c listen_addresses=127.0.0.1 -p ${p} -k ${sock} -c fsync=off -c full_page_writes=off`;
+    const tls = options.tls ? ` -c ssl=on -c ssl_cert_file=${certFile} -c ssl_key_file=${keyFile}` : '';
+    const opts = `-c listen_addresses=127.0.0.1 -p ${p} -k ${sock} -c fsync=off -c full_page_writes=off${tls}`;
     try {
       await run(pgCtl('-o', opts, '-l', log, '-w', '-t', '60', 'start'), 90_000);
     } catch (err) {
@@ -170,6 +186,7 @@ export async function startPostgres(): Promise<PgServer> {
     get url() { return `postgres://postgres@127.0.0.1:${port}/postgres`; },
     get pid() { return pid; },
     dir,
+    certFile: options.tls ? certFile : '',
     createDatabase: (name) => admin(async (c) => { await c.query(`CREATE DATABASE ${quote(name)}`); }),
     dropDatabase: (name) => admin(async (c) => { await c.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`); }),
     async stop() {
