@@ -30,6 +30,8 @@ export interface InputContext extends ComponentContext {
   readonly access: AccessCheck;
   /** Name given to records that carry no HOSTNAME and come from this machine. */
   readonly localHostname: string;
+  /** A socket systemd passed under this input's name (socket activation), to use instead of binding; else null. */
+  readonly inheritedFd: number | null;
   /**
    * Hands a batch of records to the engine. Returns false when outputs are behind: a stream input
    * should pause reading and resume when `onWritable` fires. Never throws.

@@ -6,6 +6,8 @@ import { udpInputSpec } from './inputs/udp/config.js';
 import { createUdpInput } from './inputs/udp/index.js';
 import { tcpInputSpec } from './inputs/tcp/config.js';
 import { createTcpInput } from './inputs/tcp/index.js';
+import { unixInputSpec } from './inputs/unix/config.js';
+import { createUnixInput } from './inputs/unix/index.js';
 import { checkFileOutput, fileOutputSpec } from './outputs/file/config.js';
 import { createFileOutput } from './outputs/file/index.js';
 import { axigenOutputSpec, checkAxigenOutput, createAxigenOutput } from './outputs/axigen/index.js';
@@ -38,6 +40,7 @@ function output<S extends Spec>(t: OutputType<S>): OutputType {
 export const INPUT_TYPES: Readonly<Record<string, InputType>> = {
   udp: input({ spec: udpInputSpec, create: createUdpInput }),
   tcp: input({ spec: tcpInputSpec, create: createTcpInput }),
+  unix: input({ spec: unixInputSpec, create: createUnixInput }),
 };
 
 export const OUTPUT_TYPES: Readonly<Record<string, OutputType>> = {

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// maillogctl: asks the database outputs what happened. `query` lists records by time, host, app,
-// severity, message id and text; `trace` lists every record of one mail message in time order.
-// Exit codes follow sysexits: 0 ok (trace: 1 when the id is unknown), 64 usage, 69 database
-// unavailable, 78 bad config.
+// maillogctl: talks to a running daemon over its control socket (status, stats, reopen,
+// check-config) and asks the database outputs what happened: `query` lists records by time, host,
+// app, severity, message id and text; `trace` lists every record of one mail message in time order.
+// Exit codes follow sysexits: 0 ok (trace: 1 when the id is unknown; check-config: 1 when the
+// files on disk have problems), 64 usage, 69 daemon or database unavailable, 77 permission
+// denied, 78 bad config.
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -16,11 +18,18 @@ import { parseSeverity } from '../levels/syslog.js';
 import { postgresStoreFor, type PostgresOutputConfig } from '../outputs/postgres/index.js';
 import { sqliteStoreFor, type SqliteOutputConfig } from '../outputs/sqlite/index.js';
 import { VERSION } from '../version.js';
+import { controlRequest, type ControlReply } from '../daemon/control.js';
 import { jsonLine, parseWhen, syslogLine, tableLines } from './query.js';
 
-const USAGE = `usage: maillogctl [--config FILE] [--output NAME | --db FILE] COMMAND ...
+const USAGE = `usage: maillogctl [--config FILE] [--socket PATH] [--output NAME | --db FILE] COMMAND ...
 
-commands:
+commands for the running daemon (over its control socket):
+  status          pid, version, uptime, config files, inputs and outputs
+  stats           every counter  [--format table|json]
+  reopen          close and reopen every log file (after moving them away)
+  check-config    the daemon checks its config files as they are on disk now
+
+commands for the database outputs:
   query [--since T] [--until T] [--host H] [--app A] [--severity S] [--msgid ID]
         [--grep TEXT] [--format table|json|raw] [--limit N] [--first]
         records matching every filter given; the last N (default 100), oldest first
@@ -30,6 +39,10 @@ commands:
   trace MSGID [--format table|json|raw]
         every record of one message (its mail id or RFC 5424 MSGID) in time order;
         exit 1 if there is none
+
+where the daemon is:
+  --socket PATH   its control socket (default: [daemon] control_socket of --config,
+                  /run/maillogd/control.sock for the packaged config)
 
 where the records are:
   --config FILE   the daemon's configuration (default: the embedded one, run from
@@ -42,6 +55,7 @@ where the records are:
 class UsageError extends Error {}
 class Unavailable extends Error {}
 class ConfigError extends Error {}
+class NoPermission extends Error {}
 
 type Format = 'table' | 'json' | 'raw';
 
@@ -84,6 +98,7 @@ const COMMON = {
   config: { type: 'string', short: 'c' },
   output: { type: 'string' },
   db: { type: 'string' },
+  socket: { type: 'string', short: 's' },
   format: { type: 'string', short: 'f' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -112,6 +127,10 @@ async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = positionals;
   if (command === undefined) throw new UsageError('a command is needed');
   const format = formatOf(v.format);
+  if (command === 'status' || command === 'stats' || command === 'reopen' || command === 'check-config') {
+    if (rest.length) throw new UsageError(`${command} takes no arguments`);
+    return control(command, socketFrom(v), format);
+  }
   let query: RecordQuery;
   if (command === 'query') {
     if (rest.length) throw new UsageError(`query takes no arguments, got ${JSON.stringify(rest.join(' '))}`);
@@ -155,6 +174,66 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
+/** The control socket: --socket, else the config's [daemon] control_socket. */
+function socketFrom(opts: { config?: string; socket?: string }): string {
+  if (opts.socket !== undefined) return path.resolve(opts.socket);
+  const problems: ConfigProblem[] = [];
+  const config = loadConfig(opts.config ?? null, problems);
+  if (problems.length) throw new ConfigError(problems.map((p) => `config: ${formatProblem(p)}`).join('\n'));
+  if (!config.daemon.control_socket) throw new UsageError(`${config.files[0]} sets no control_socket; give --socket`);
+  return config.daemon.control_socket;
+}
+
+async function control(cmd: string, socket: string, format: Format): Promise<number> {
+  let reply: ControlReply;
+  try {
+    reply = await controlRequest(socket, cmd);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'ECONNREFUSED') throw new Unavailable(`maillogd is not running (nothing answers on ${socket})`);
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new NoPermission(`permission denied on ${socket}: run as root or as a member of the socket's group (maillogd)`);
+    }
+    throw new Unavailable(`${socket}: ${(err as Error).message}`);
+  }
+  if (!reply.ok) throw new Error(`the daemon says: ${reply.error}`);
+  const r = reply as Record<string, unknown>;
+  const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  if (format === 'json') {
+    out(JSON.stringify(r));
+    return cmd === 'check-config' && (r.problems as unknown[]).length ? 1 : 0;
+  }
+  switch (cmd) {
+    case 'status':
+      out([
+        `maillogd ${String(r.version)}, pid ${String(r.pid)}, up ${String(r.uptime_secs)} s (since ${String(r.started)})${r.stopping ? ', stopping' : ''}`,
+        `config: ${(r.config as string[]).join(', ')}`,
+        `inputs: ${(r.inputs as string[]).join(', ')}`,
+        `outputs: ${(r.outputs as string[]).join(', ')}`,
+      ].join('\n'));
+      return 0;
+    case 'stats': {
+      const rows = (r.counters as { component: string; name: string; reason: string; value: number }[])
+        .map((c) => [c.component, c.reason ? `${c.name}.${c.reason}` : c.name, String(c.value)]);
+      const w = [0, 1].map((i) => Math.max(0, ...rows.map((row) => row[i]!.length)));
+      out(rows.map((row) => `${row[0]!.padEnd(w[0]!)}  ${row[1]!.padEnd(w[1]!)}  ${row[2]!}`).join('\n'));
+      return 0;
+    }
+    case 'reopen':
+      out('files reopened');
+      return 0;
+    default: {
+      const problems = r.problems as string[];
+      if (problems.length === 0) {
+        out(`configuration OK (${(r.files as string[]).join(', ')})`);
+        return 0;
+      }
+      out(problems.join('\n'));
+      return 1;
+    }
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   try {
     return await run(argv);
@@ -166,6 +245,7 @@ async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`maillogctl: ${e.message}\n`);
     if (e instanceof ConfigError) return 78;
+    if (e instanceof NoPermission) return 77;
     if (e instanceof Unavailable) return 69;
     return 70;
   }

@@ -1,4 +1,4 @@
-import { int, str } from './schema.js';
+import { int, octalMode, str } from './schema.js';
 
 /** Keys of the [daemon] section. Relative paths are relative to the working directory. */
 export const daemonSpec = {
@@ -9,4 +9,8 @@ export const daemonSpec = {
   hostname: str('', 'Name used for records that carry no HOSTNAME (local syslog() lines); empty = the machine name.'),
   unmatched_output: str('', 'Output that receives records no rule takes; empty = such records are counted as discarded.'),
   pid_file: str('', 'File to write the daemon process id to; empty = none.'),
+  control_socket: str('/run/maillogd/control.sock', 'Unix socket maillogctl talks to (status, stats, reopen, check-config); its directory is created; empty = none.'),
+  control_socket_mode: octalMode(0o660, 'Mode of the control socket: who may connect.'),
+  control_socket_group: str('', 'Group given the control socket (members may use maillogctl); empty = the daemon\'s own group.'),
+  metrics_listen: str('', 'Loopback address and port of a Prometheus text endpoint with the counters (`127.0.0.1:9465`, `[::1]:9465`); empty = none.'),
 } as const;

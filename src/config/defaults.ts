@@ -8,6 +8,7 @@ log_root = var/log/maillogd
 state_dir = var/lib/maillogd
 paniclog = paniclog
 stats_interval_secs = 300
+control_socket = var/run/maillogd/control.sock
 
 ; Syslog from rsyslog, logger or an MTA, on the development ports.
 [input.udp]

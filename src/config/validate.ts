@@ -58,7 +58,11 @@ export function validateConfig(raw: RawConfig, problems: ConfigProblem[], cwd = 
     paniclog: path.resolve(logRoot, d.paniclog),
     hostname: d.hostname || os.hostname().split('.')[0] || 'localhost',
     pid_file: d.pid_file ? path.resolve(cwd, d.pid_file) : '',
+    control_socket: d.control_socket ? path.resolve(cwd, d.control_socket) : '',
   });
+  if (daemon.metrics_listen && parseListen(daemon.metrics_listen) === null) {
+    problems.push({ section: 'daemon', key: 'metrics_listen', message: `expected a loopback ADDRESS:PORT (127.0.0.1:9465, [::1]:9465), got ${JSON.stringify(daemon.metrics_listen)}` });
+  }
   if (!inside(logRoot, daemon.paniclog)) {
     problems.push({ section: 'daemon', key: 'paniclog', message: `must lie inside log_root (${logRoot})` });
   }
@@ -121,6 +125,17 @@ function refs(names: readonly string[], known: Set<string>, kind: string, sectio
   for (const n of names) {
     if (n !== '*' && !known.has(n)) problems.push({ section, key, message: `no [${kind}.${n}]` });
   }
+}
+
+/** `127.0.0.1:9465` or `[::1]:9465` on a loopback address, else null. */
+export function parseListen(text: string): { host: string; port: number } | null {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+|localhost)):(\d{1,5})$/.exec(text.trim());
+  if (!m) return null;
+  const host = m[1] ?? m[2]!;
+  const port = Number(m[3]);
+  if (port < 1 || port > 65535) return null;
+  const loopback = host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  return loopback ? { host: host === 'localhost' ? '127.0.0.1' : host, port } : null;
 }
 
 export function inside(root: string, p: string): boolean {

@@ -19,6 +19,13 @@ import { Counters } from '../telemetry/counters.js';
 import { InternalLog, type LogLevel } from '../telemetry/log.js';
 import { Pipeline } from './pipeline.js';
 import { internalRecord } from './internal.js';
+import { inheritedSockets } from './activation.js';
+import { ControlServer, type ControlReply, type ControlRequest } from './control.js';
+import { MetricsServer } from './metrics.js';
+import { sdNotify } from './notify.js';
+import { loadConfig, parseListen } from '../config/validate.js';
+import { formatProblem, type ConfigProblem } from '../config/schema.js';
+import { VERSION } from '../version.js';
 
 export interface DaemonOptions {
   /** Echo every record to stdout in the traditional format. */
@@ -36,6 +43,9 @@ export class Daemon {
   private panic: Output | null = null;
   private statsTimer: NodeJS.Timeout | null = null;
   private stopping: Promise<void> | null = null;
+  private control: ControlServer | null = null;
+  private metrics: MetricsServer | null = null;
+  private readonly startedAt = Date.now();
 
   private constructor(readonly config: Config, private readonly options: DaemonOptions) {}
 
@@ -71,18 +81,28 @@ export class Daemon {
       this.outputs.push(out);
       await out.open();
     }
+    if (daemon.control_socket) {
+      this.control = new ControlServer(daemon.control_socket, daemon.control_socket_mode, daemon.control_socket_group, (r) => this.command(r));
+      await this.control.start();
+    }
+    const listen = daemon.metrics_listen ? parseListen(daemon.metrics_listen) : null;
+    if (listen) {
+      this.metrics = new MetricsServer(listen.host, listen.port, this.counters);
+      this.log.info(`metrics at ${await this.metrics.start()}`);
+    }
     const outputNames = this.config.outputs.map((o) => o.name);
     const router = compileRouter(this.config.rules, outputNames, daemon.unmatched_output || null,
       this.counters.get('engine', 'discarded', 'unmatched'));
     const pipeline = new Pipeline(router, this.outputs);
     if (this.options.debug) pipeline.tap = debugTap();
 
+    const inherited = inheritedSockets();
     for (const i of this.config.inputs) {
       const access: AccessCheck = compileAccess(
         this.config.access.filter((a) => a.inputs.includes('*') || a.inputs.includes(i.name)),
         { defaultPolicy: i.config.access_default === 'deny' ? 'deny' : 'allow' });
       const input = INPUT_TYPES[i.type]!.create(i.config, {
-        ...base, id: i.name, access, localHostname: daemon.hostname,
+        ...base, id: i.name, access, localHostname: daemon.hostname, inheritedFd: inherited.get(i.name) ?? null,
         submit: pipeline.submit, onWritable: pipeline.onWritable,
       });
       this.inputs.push(input);
@@ -93,7 +113,37 @@ export class Daemon {
       this.statsTimer = setInterval(() => this.log.notice(`stats: ${this.counters.format()}`), daemon.stats_interval_secs * 1000);
       this.statsTimer.unref();
     }
+    for (const name of inherited.keys()) {
+      if (!this.config.inputs.some((i) => i.name === name)) this.log.warning(`systemd passed a socket named ${name}, but no [input.${name}] uses it`);
+    }
     this.log.notice(`started: ${this.inputs.map((i) => i.describe()).join(', ')}; config ${this.config.files[0]}`);
+    void sdNotify(['--ready', `--status=receiving on ${this.inputs.length} input(s)`], (m) => this.log.warning(m));
+  }
+
+  /** A maillogctl request on the control socket. */
+  private async command(req: ControlRequest): Promise<ControlReply> {
+    switch (req.cmd) {
+      case 'status':
+        return {
+          ok: true, pid: process.pid, version: VERSION, started: new Date(this.startedAt).toISOString(),
+          uptime_secs: Math.round((Date.now() - this.startedAt) / 1000), config: this.config.files,
+          inputs: this.describeInputs(), outputs: this.config.outputs.map((o) => `${o.name} (${o.type})`),
+          stopping: this.stopping !== null,
+        };
+      case 'stats':
+        return { ok: true, counters: this.counters.snapshot().map((c) => ({ component: c.scope, name: c.name, reason: c.reason, value: c.value })) };
+      case 'reopen':
+        await this.reopen();
+        return { ok: true };
+      case 'check-config': {
+        const problems: ConfigProblem[] = [];
+        const file = this.config.files[0] === '(embedded default)' ? null : this.config.files[0]!;
+        const next = loadConfig(file, problems);
+        return { ok: true, files: next.files, problems: problems.map(formatProblem) };
+      }
+      default:
+        return { ok: false, error: `unknown command ${req.cmd}` };
+    }
   }
 
   /** Closes and reopens every file (SIGHUP). */
@@ -111,6 +161,9 @@ export class Daemon {
   private async stopAll(): Promise<void> {
     this.abort.abort();
     if (this.statsTimer) clearInterval(this.statsTimer);
+    void sdNotify(['STOPPING=1'], () => undefined);
+    await this.control?.close();
+    await this.metrics?.close();
     await Promise.all(this.inputs.map((i) => i.close().catch((err: Error) => this.log.error(err.message))));
     await Promise.all(this.outputs.map((o) => o.close().catch((err: Error) => this.log.error(err.message))));
     this.log.notice(`stopped; stats: ${this.counters.format()}`);

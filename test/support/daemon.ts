@@ -46,7 +46,8 @@ export async function startDaemon(ini: string, opts: { args?: string[]; env?: No
       return path.join(dir, `port.${name}`);
     });
   const conf = path.join(dir, 'maillogd.ini');
-  writeFileSync(conf, `[daemon]\nlog_root = ${logRoot}\nstate_dir = ${path.join(dir, 'state')}\n${text}`);
+  writeFileSync(conf, `[daemon]\nlog_root = ${logRoot}\nstate_dir = ${path.join(dir, 'state')}\n` +
+    `control_socket = ${path.join(dir, 'control.sock')}\n${text}`);
   const proc = spawn(process.execPath, [DAEMON_JS, '--config', conf, ...(opts.args ?? [])], {
     cwd: dir, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,4 @@
-// One TCP connection: bytes → frames → records → the engine. Reading pauses while the engine
+// One stream connection (TCP, or a local unix socket): bytes → frames → records → the engine. Reading pauses while the engine
 // says outputs are behind and resumes when they drain, so a slow output slows the sender instead
 // of growing memory.
 
@@ -22,6 +22,8 @@ export class TcpConnection {
     private readonly decoder: Decoder,
     private readonly ctx: InputContext,
     maxMessageBytes: number,
+    /** Host for records without a HOSTNAME: the peer address, or the machine's name for local sockets. */
+    private readonly fallbackHost: string = peer,
   ) {
     this.deframer = new StreamDeframer(maxMessageBytes);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -43,7 +45,7 @@ export class TcpConnection {
 
   // Frames are decoded as the deframer finds them: no Frame object or frame list per message.
   private readonly onFrame = (data: Buffer, truncated: boolean): void => {
-    this.batch.push(this.decoder.decode(data, this.peer, this.peer, this.now, truncated));
+    this.batch.push(this.decoder.decode(data, this.peer, this.fallbackHost, this.now, truncated));
   };
 
   private submit(): void {

@@ -39,7 +39,8 @@ class TcpInput implements Input {
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen({ port: this.config.port, host: this.config.address, backlog: 1024 }, () => {
+      const fd = this.ctx.inheritedFd;
+      server.listen(fd !== null ? { fd, backlog: 1024 } : { port: this.config.port, host: this.config.address, backlog: 1024 }, () => {
         server.off('error', reject);
         resolve();
       });
@@ -48,7 +49,8 @@ class TcpInput implements Input {
     });
     server.on('error', (err) => this.ctx.log.error(`input.${this.ctx.id}: server error: ${err.message}`));
     const addr = server.address() as net.AddressInfo;
-    this.bound = `tcp ${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+    this.bound = `tcp ${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}` +
+      (this.ctx.inheritedFd !== null ? ` (fd ${this.ctx.inheritedFd} from systemd)` : '');
     this.ctx.log.info(`input.${this.ctx.id}: listening on ${this.bound}`);
     if (this.config.port_file) await writeFile(this.config.port_file, `${addr.port}\n`);
   }

@@ -42,17 +42,21 @@ class UdpInput implements Input {
     this.socket = socket;
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
-      socket.bind(this.config.port, this.config.address, () => {
+      const done = () => {
         socket.off('error', reject);
         resolve();
-      });
+      };
+      const fd = this.ctx.inheritedFd;
+      if (fd !== null) socket.bind({ fd }, done);
+      else socket.bind(this.config.port, this.config.address, done);
     }).catch((err: Error) => {
       throw new Error(`input.${this.ctx.id}: cannot listen on udp ${this.config.address}:${this.config.port}: ${err.message}`);
     });
     socket.on('error', (err) => this.ctx.log.error(`input.${this.ctx.id}: socket error: ${err.message}`));
     socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
     const addr = socket.address();
-    this.bound = `udp ${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+    this.bound = `udp ${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}` +
+      (this.ctx.inheritedFd !== null ? ` (fd ${this.ctx.inheritedFd} from systemd)` : '');
     const granted = socket.getRecvBufferSize();
     this.ctx.log.info(`input.${this.ctx.id}: listening on ${this.bound}, receive buffer ${granted} bytes` +
       (this.config.receive_buffer_bytes > 0 && granted < this.config.receive_buffer_bytes
