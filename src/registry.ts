@@ -8,6 +8,8 @@ import { tcpInputSpec } from './inputs/tcp/config.js';
 import { createTcpInput } from './inputs/tcp/index.js';
 import { unixInputSpec } from './inputs/unix/config.js';
 import { createUnixInput } from './inputs/unix/index.js';
+import { journalInputSpec } from './inputs/journal/config.js';
+import { createJournalInput } from './inputs/journal/index.js';
 import { checkFileOutput, fileOutputSpec } from './outputs/file/config.js';
 import { createFileOutput } from './outputs/file/index.js';
 import { axigenOutputSpec, checkAxigenOutput, createAxigenOutput } from './outputs/axigen/index.js';
@@ -41,6 +43,7 @@ export const INPUT_TYPES: Readonly<Record<string, InputType>> = {
   udp: input({ spec: udpInputSpec, create: createUdpInput }),
   tcp: input({ spec: tcpInputSpec, create: createTcpInput }),
   unix: input({ spec: unixInputSpec, create: createUnixInput }),
+  journal: input({ spec: journalInputSpec, create: createJournalInput }),
 };
 
 export const OUTPUT_TYPES: Readonly<Record<string, OutputType>> = {
