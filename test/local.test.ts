@@ -143,6 +143,35 @@ outputs = all
   });
 });
 
+describe('unix datagram socket (unix-dgram)', function () {
+  this.timeout(30_000);
+
+  it('takes datagrams as /dev/log carries them, logger -d -u included', async () => {
+    const dir = tempDir('maillogd-dgram-');
+    const sock = path.join(dir, 'dev-log');
+    const d = await startDaemon(`[input.devlog]
+type = unix
+socket_type = dgram
+path = ${sock}
+[output.all]
+type = file
+path = all.log
+[rule.all]
+outputs = all
+`, { dir });
+    try {
+      assert.equal(fs.statSync(sock).mode & 0o777, 0o666);
+      for (let i = 0; i < 50; i++) execFileSync('logger', ['-d', '-u', sock, '-t', 'dg', `datagram ${i}`]);
+      const file = path.join(d.logRoot, 'all.log');
+      await waitFor('50 datagrams', () => lines(file).length >= 50, 10_000);
+      assert.deepEqual(lines(file).map((l) => /dg(?:\[\d+\])?: (datagram \d+)$/.exec(l)?.[1]), Array.from({ length: 50 }, (_, i) => `datagram ${i}`));
+    } finally {
+      assert.equal(await d.stop(), 0);
+    }
+    assert.ok(!fs.existsSync(sock), 'the socket file is removed at stop');
+  });
+});
+
 describe('systemd socket activation', function () {
   this.timeout(30_000);
 

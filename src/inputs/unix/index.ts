@@ -5,9 +5,12 @@
 // under this input's name is used instead.
 
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { EventEmitter } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
 import type { Input, InputContext } from '../../component.js';
+import type { LogRecord } from '../../record.js';
 import type { SpecValue } from '../../config/schema.js';
 import { Decoder } from '../decode.js';
 import { TcpConnection } from '../tcp/conn.js';
@@ -16,7 +19,7 @@ import type { unixInputSpec } from './config.js';
 export type UnixInputConfig = SpecValue<typeof unixInputSpec>;
 
 export function createUnixInput(config: UnixInputConfig, ctx: InputContext): Input {
-  return new UnixInput(config, ctx);
+  return config.socket_type === 'dgram' ? new UnixDgramInput(config, ctx) : new UnixInput(config, ctx);
 }
 
 /** True when something accepts connections on the socket at `file`. */
@@ -98,5 +101,92 @@ class UnixInput implements Input {
     await closed;
     clearTimeout(deadline);
     if (this.ownsFile) rmSync(this.config.path, { force: true });
+  }
+}
+
+/** What unix-dgram's socket offers (an optional native module, loaded only when asked for). */
+interface DgramSocket extends EventEmitter {
+  bind(path: string): void;
+  close(): void;
+}
+
+function loadUnixDgram(): { createSocket(type: 'unix_dgram'): DgramSocket } {
+  try {
+    return createRequire(import.meta.url)('unix-dgram') as { createSocket(type: 'unix_dgram'): DgramSocket };
+  } catch (err) {
+    throw new Error(`socket_type = dgram needs the optional unix-dgram module, which is not built here (${(err as Error).message.split('\n')[0]})`, { cause: err });
+  }
+}
+
+/** The datagram variant: one record per datagram, as /dev/log carries them. Never pauses. */
+class UnixDgramInput implements Input {
+  private socket: DgramSocket | null = null;
+  private readonly decoder: Decoder;
+  private batch: LogRecord[] = [];
+  private flushScheduled = false;
+
+  constructor(private readonly config: UnixInputConfig, private readonly ctx: InputContext) {
+    this.decoder = new Decoder(ctx.id, ctx, config.dialect);
+  }
+
+  async start(): Promise<void> {
+    const file = this.config.path;
+    try {
+      if (this.ctx.inheritedFd !== null) throw new Error('a datagram socket passed by systemd cannot be adopted; use socket_type = stream');
+      const unix = loadUnixDgram();
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+      rmSync(file, { force: true });
+      const socket = unix.createSocket('unix_dgram');
+      this.socket = socket;
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.once('listening', () => { socket.off('error', reject); resolve(); });
+        socket.bind(file);
+      });
+      chmodSync(file, this.config.mode);
+      socket.on('error', (err: Error) => this.ctx.log.error(`input.${this.ctx.id}: ${err.message}`));
+      socket.on('message', (buf: Buffer) => this.onMessage(buf));
+    } catch (err) {
+      throw new Error(`input.${this.ctx.id}: cannot listen on unix datagram ${file}: ${(err as Error).message}`, { cause: err });
+    }
+    this.ctx.log.info(`input.${this.ctx.id}: listening on ${this.describe()}`);
+  }
+
+  private onMessage(buf: Buffer): void {
+    let frame = buf;
+    let cut = false;
+    if (frame.length > this.config.max_message_bytes) {
+      frame = frame.subarray(0, this.config.max_message_bytes);
+      cut = true;
+    }
+    while (frame.length && (frame[frame.length - 1] === 0 || frame[frame.length - 1] === 0x0a)) frame = frame.subarray(0, frame.length - 1);
+    if (frame.length === 0) return;
+    this.batch.push(this.decoder.decode(frame, 'unix', this.ctx.localHostname, Date.now(), cut));
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const batch = this.batch;
+    this.batch = [];
+    if (batch.length) this.ctx.submit(batch);
+  };
+
+  describe(): string {
+    return `unix datagram ${this.config.path}`;
+  }
+
+  close(): Promise<void> {
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) {
+      socket.close();
+      rmSync(this.config.path, { force: true });
+    }
+    this.flush();
+    return Promise.resolve();
   }
 }
