@@ -59,27 +59,35 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  let daemon: Daemon;
+  // Signals are taken from here on: a HUP (logrotate) or TERM that arrives while the daemon is
+  // still starting must not kill it with Node's default action; it is acted on once started.
+  let daemon: Daemon | null = null;
+  let reopenPending = false;
+  const reopen = (d: Daemon) => d.reopen().catch((err: Error) => d.log.error(`reopen failed: ${err.message}`));
+  process.on('SIGHUP', () => {
+    if (daemon) void reopen(daemon);
+    else reopenPending = true;
+  });
+  const stopSignal = new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
   try {
     daemon = await Daemon.start(config, { debug: !!args.debug, stderr: true });
   } catch (err) {
     process.stderr.write(`maillogd: cannot start: ${(err as Error).message}\n`);
     return 71;
   }
-  return new Promise<number>((resolve) => {
-    const stop = (signal: string) => {
-      daemon.log.notice(`${signal} received, stopping`);
-      daemon.stop().then(() => resolve(0), (err: Error) => {
-        process.stderr.write(`maillogd: error while stopping: ${err.message}\n`);
-        resolve(70);
-      });
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.on('SIGHUP', () => {
-      daemon.reopen().catch((err: Error) => daemon.log.error(`reopen failed: ${err.message}`));
-    });
-  });
+  if (reopenPending) void reopen(daemon);
+  const signal = await stopSignal;
+  daemon.log.notice(`${signal} received, stopping`);
+  try {
+    await daemon.stop();
+    return 0;
+  } catch (err) {
+    process.stderr.write(`maillogd: error while stopping: ${(err as Error).message}\n`);
+    return 70;
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -34,11 +34,7 @@ class UdpInput implements Input {
 
   async start(): Promise<void> {
     const family = net.isIPv6(this.config.address) ? 'udp6' : 'udp4';
-    const socket = dgram.createSocket({
-      type: family,
-      reuseAddr: false,
-      ...(this.config.receive_buffer_bytes > 0 ? { recvBufferSize: this.config.receive_buffer_bytes } : {}),
-    });
+    const socket = dgram.createSocket({ type: family, reuseAddr: false });
     this.socket = socket;
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
@@ -52,6 +48,16 @@ class UdpInput implements Input {
     }).catch((err: Error) => {
       throw new Error(`input.${this.ctx.id}: cannot listen on udp ${this.config.address}:${this.config.port}: ${err.message}`);
     });
+    // Only ever raise the buffer: a socket from systemd may have a bigger one (ReceiveBuffer= uses
+    // SO_RCVBUFFORCE, past net.core.rmem_max) than this process may ask for.
+    const asked = this.config.receive_buffer_bytes;
+    if (asked > 0 && socket.getRecvBufferSize() < asked) {
+      try {
+        socket.setRecvBufferSize(asked);
+      } catch (err) {
+        this.ctx.log.warning(`input.${this.ctx.id}: cannot set the receive buffer to ${asked} bytes: ${(err as Error).message}`);
+      }
+    }
     socket.on('error', (err) => this.ctx.log.error(`input.${this.ctx.id}: socket error: ${err.message}`));
     socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
     const addr = socket.address();
