@@ -26,12 +26,24 @@ export interface AccessCheck {
   decide(ip: string, hostname: string | null): boolean;
 }
 
+/** The daemon's journal as inputs see it: a record is acknowledged to its sender once durable. */
+export interface DurableLog {
+  /** Appends a received record; returns its sequence number. */
+  append(rec: LogRecord): number;
+  /** Resolves once every record up to `seq` is on disk. */
+  durable(seq: number): Promise<void>;
+  /** Highest sequence number on disk. */
+  readonly durableSeq: number;
+}
+
 export interface InputContext extends ComponentContext {
   readonly access: AccessCheck;
   /** Name given to records that carry no HOSTNAME and come from this machine. */
   readonly localHostname: string;
   /** A socket systemd passed under this input's name (socket activation), to use instead of binding; else null. */
   readonly inheritedFd: number | null;
+  /** The daemon's journal, when one is kept (a relp input makes one); else null. */
+  readonly journal: DurableLog | null;
   /**
    * Hands a batch of records to the engine. Returns false when outputs are behind: a stream input
    * should pause reading and resume when `onWritable` fires. Never throws.

@@ -10,6 +10,8 @@ import { unixInputSpec } from './inputs/unix/config.js';
 import { createUnixInput } from './inputs/unix/index.js';
 import { journalInputSpec } from './inputs/journal/config.js';
 import { createJournalInput } from './inputs/journal/index.js';
+import { relpInputSpec } from './inputs/relp/config.js';
+import { createRelpInput } from './inputs/relp/index.js';
 import { checkFileOutput, fileOutputSpec } from './outputs/file/config.js';
 import { createFileOutput } from './outputs/file/index.js';
 import { axigenOutputSpec, checkAxigenOutput, createAxigenOutput } from './outputs/axigen/index.js';
@@ -44,6 +46,7 @@ export const INPUT_TYPES: Readonly<Record<string, InputType>> = {
   tcp: input({ spec: tcpInputSpec, create: createTcpInput }),
   unix: input({ spec: unixInputSpec, create: createUnixInput }),
   journal: input({ spec: journalInputSpec, create: createJournalInput }),
+  relp: input({ spec: relpInputSpec, create: createRelpInput }),
 };
 
 export const OUTPUT_TYPES: Readonly<Record<string, OutputType>> = {

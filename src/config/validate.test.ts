@@ -75,7 +75,7 @@ sources = 10.0.0.0/33
       '[daemon] stats_interval_sec: unknown key (did you mean stats_interval_secs?)',
       '[daemon] unmatched_output: no [output.nowhere]',
       '[input.a] port: must be <= 65535',
-      '[input.b] type: unknown input type "carrier-pigeon"; known: udp, tcp, unix, journal',
+      '[input.b] type: unknown input type "carrier-pigeon"; known: udp, tcp, unix, journal, relp',
       '[output.f] file_mode: expected an octal mode such as 0644, got "0999"',
       ...problems.filter((p) => p.startsWith('[output.f] path:')),
       ...problems.filter((p) => p.startsWith('[rule.r] facility:')),

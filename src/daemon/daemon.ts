@@ -23,6 +23,7 @@ import { inheritedSockets } from './activation.js';
 import { ControlServer, type ControlReply, type ControlRequest } from './control.js';
 import { MetricsServer } from './metrics.js';
 import { sdNotify } from './notify.js';
+import { DaemonJournal } from './journal.js';
 import { loadConfig, parseListen } from '../config/validate.js';
 import { formatProblem, type ConfigProblem } from '../config/schema.js';
 import { VERSION } from '../version.js';
@@ -45,6 +46,7 @@ export class Daemon {
   private stopping: Promise<void> | null = null;
   private control: ControlServer | null = null;
   private metrics: MetricsServer | null = null;
+  private journal: DaemonJournal | null = null;
   private readonly startedAt = Date.now();
 
   private constructor(readonly config: Config, private readonly options: DaemonOptions) {}
@@ -96,13 +98,20 @@ export class Daemon {
     const pipeline = new Pipeline(router, this.outputs);
     if (this.options.debug) pipeline.tap = debugTap();
 
+    if (this.config.inputs.some((i) => i.type === 'relp')) {
+      const dir = path.resolve(daemon.state_dir, daemon.journal_dir);
+      this.journal = DaemonJournal.open(dir, this.outputs, this.log, this.counters,
+        { segmentMaxBytes: daemon.journal_segment_max_bytes, fsyncIntervalMs: daemon.journal_fsync_interval_ms });
+      await this.journal.replay(pipeline.submit, daemon.hostname);
+      this.journal.start();
+    }
     const inherited = inheritedSockets();
     for (const i of this.config.inputs) {
       const access: AccessCheck = compileAccess(
         this.config.access.filter((a) => a.inputs.includes('*') || a.inputs.includes(i.name)),
         { defaultPolicy: i.config.access_default === 'deny' ? 'deny' : 'allow' });
       const input = INPUT_TYPES[i.type]!.create(i.config, {
-        ...base, id: i.name, access, localHostname: daemon.hostname, inheritedFd: inherited.get(i.name) ?? null,
+        ...base, id: i.name, access, localHostname: daemon.hostname, inheritedFd: inherited.get(i.name) ?? null, journal: this.journal,
         submit: pipeline.submit, onWritable: pipeline.onWritable,
       });
       this.inputs.push(input);
@@ -165,6 +174,7 @@ export class Daemon {
     await this.control?.close();
     await this.metrics?.close();
     await Promise.all(this.inputs.map((i) => i.close().catch((err: Error) => this.log.error(err.message))));
+    await this.journal?.close().catch((err: Error) => this.log.error(`journal: ${err.message}`));
     await Promise.all(this.outputs.map((o) => o.close().catch((err: Error) => this.log.error(err.message))));
     this.log.notice(`stopped; stats: ${this.counters.format()}`);
     await this.panic?.close();

@@ -26,7 +26,7 @@ export function fakeInputContext(id: string, access?: AccessCheck): FakeInputCon
   return {
     id, counters, log, logLines, records, messages,
     logRoot: '/nonexistent', stateDir: '/nonexistent', shutdown: new AbortController().signal,
-    localHostname: 'testhost', inheritedFd: null,
+    localHostname: 'testhost', inheritedFd: null, journal: null,
     access: access ?? { usesHostnames: false, decide: () => true },
     submit(batch) {
       for (const r of batch) {

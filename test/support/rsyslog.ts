@@ -20,13 +20,17 @@ export interface Rsyslog {
   stderr(): string;
 }
 
-/** `rulesetBody` is the body of the ruleset the imtcp input is bound to (e.g. one omfwd action). */
-export async function startRsyslog(dir: string, rulesetBody: string): Promise<Rsyslog> {
+/**
+ * `rulesetBody` is the body of the ruleset the imtcp input is bound to (e.g. one omfwd action);
+ * `preamble` goes before it (module loads).
+ */
+export async function startRsyslog(dir: string, rulesetBody: string, preamble = ''): Promise<Rsyslog> {
   const portFile = path.join(dir, 'rsyslog.port');
   const conf = path.join(dir, 'rsyslog.conf');
   writeFileSync(conf, `
 global(workDirectory="${dir}" maxMessageSize="64k")
 module(load="imtcp" maxSessions="10")
+${preamble}
 input(type="imtcp" address="127.0.0.1" port="0" listenPortFileName="${portFile}" ruleset="feed")
 ruleset(name="feed" queue.type="LinkedList" queue.size="300000") {
 ${rulesetBody}

@@ -1,0 +1,131 @@
+// The daemon's side of the journal: what a record becomes on disk, and the `outputs` subscriber
+// that makes an acknowledged record safe until the outputs have it. Records are appended as they
+// arrive (relp acks wait for them to be durable); every 100 ms, once every output has flushed,
+// the subscriber's checkpoint moves up to what had been handed over. At start, whatever lies past
+// the checkpoint (received, acknowledged, not yet flushed when the daemon died) is routed again:
+// a crash may repeat a few records in the outputs, never lose an acknowledged one.
+
+import type { DurableLog, Output } from '../component.js';
+import { Journal } from '../journal/index.js';
+import { LogRecord, RecordFlag } from '../record.js';
+import { parseRecord } from '../syslog/parse.js';
+import type { InternalLog } from '../telemetry/log.js';
+import type { Counters } from '../telemetry/counters.js';
+
+export const OUTPUTS_SUBSCRIBER = 'outputs';
+const CHECKPOINT_MS = 100;
+const REPLAY_BATCH = 5000;
+
+/** A record on disk: a JSON line (input, peer, receive time, flags) then the frame as received. */
+export function encodeRecord(rec: LogRecord): Buffer {
+  const head = JSON.stringify({ i: rec.input, p: rec.peer, t: rec.receivedAt, h: rec.flags & RecordFlag.NO_HOSTNAME ? rec.hostname : undefined,
+    x: rec.flags & RecordFlag.TRUNCATED ? 1 : undefined });
+  return Buffer.concat([Buffer.from(head + '\n'), rec.raw]);
+}
+
+export function decodeRecord(payload: Buffer, fallbackHost: string): LogRecord | null {
+  const nl = payload.indexOf(0x0a);
+  if (nl < 0) return null;
+  try {
+    const h = JSON.parse(payload.toString('utf8', 0, nl)) as { i: string; p: string; t: number; h?: string; x?: number };
+    const rec = new LogRecord(Buffer.from(payload.subarray(nl + 1)), h.t, h.i, h.p);
+    parseRecord(rec, h.h ?? (h.p || fallbackHost));
+    if (h.x) rec.flags |= RecordFlag.TRUNCATED;
+    return rec;
+  } catch {
+    return null;
+  }
+}
+
+export class DaemonJournal implements DurableLog {
+  private timer: NodeJS.Timeout | null = null;
+  private committed = 0;
+  private checkpointing: Promise<void> | null = null;
+  private readonly appended;
+  private readonly replayed;
+
+  private constructor(private readonly journal: Journal, private readonly outputs: readonly Output[],
+    private readonly log: InternalLog, counters: Counters) {
+    this.appended = counters.get('journal', 'appended');
+    this.replayed = counters.get('journal', 'replayed');
+  }
+
+  static open(dir: string, outputs: readonly Output[], log: InternalLog, counters: Counters,
+    options: { segmentMaxBytes: number; fsyncIntervalMs: number }): DaemonJournal {
+    const journal = Journal.open(dir, { segmentMaxBytes: options.segmentMaxBytes, fsyncIntervalMs: options.fsyncIntervalMs });
+    const r = journal.recovered;
+    if (r.cutBytes > 0) log.warning(`journal ${dir}: cut ${r.cutBytes} bytes of a torn or corrupt tail`);
+    if (!journal.subscribers().some((s) => s.name === OUTPUTS_SUBSCRIBER)) journal.addSubscriber(OUTPUTS_SUBSCRIBER, 'end');
+    const dj = new DaemonJournal(journal, outputs, log, counters);
+    dj.committed = journal.subscribers().find((s) => s.name === OUTPUTS_SUBSCRIBER)!.checkpoint;
+    return dj;
+  }
+
+  get durableSeq(): number {
+    return this.journal.durableSeq;
+  }
+
+  get inner(): Journal {
+    return this.journal;
+  }
+
+  append(rec: LogRecord): number {
+    this.appended.value++;
+    return this.journal.append(encodeRecord(rec));
+  }
+
+  durable(seq: number): Promise<void> {
+    return this.journal.durable(seq);
+  }
+
+  /**
+   * Routes again what the outputs had not flushed when the daemon last stopped, a batch at a
+   * time: each batch is flushed by every output before the checkpoint passes it.
+   */
+  async replay(submit: (batch: LogRecord[]) => boolean, fallbackHost: string): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const entries = this.journal.read(OUTPUTS_SUBSCRIBER, REPLAY_BATCH);
+      if (entries.length === 0) break;
+      const batch: LogRecord[] = [];
+      for (const e of entries) {
+        const rec = decodeRecord(e.payload, fallbackHost);
+        if (rec) batch.push(rec);
+      }
+      submit(batch);
+      n += batch.length;
+      await Promise.all(this.outputs.map((o) => o.flush()));
+      const upTo = entries[entries.length - 1]!.seq;
+      this.journal.commit(OUTPUTS_SUBSCRIBER, upTo);
+      this.committed = upTo;
+    }
+    this.replayed.value += n;
+    if (n) this.log.notice(`journal: ${n} acknowledged records not yet written when the daemon stopped were routed again`);
+    return n;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.checkpoint(), CHECKPOINT_MS);
+    this.timer.unref();
+  }
+
+  /** Moves the outputs' checkpoint to what every output has flushed. */
+  checkpoint(): Promise<void> {
+    this.checkpointing ??= (async () => {
+      const upTo = this.journal.lastSeq;
+      if (upTo <= this.committed) return;
+      await Promise.all(this.outputs.map((o) => o.flush()));
+      await this.journal.durable(upTo);
+      this.journal.commit(OUTPUTS_SUBSCRIBER, upTo);
+      this.committed = upTo;
+    })().catch((err: Error) => this.log.error(`journal checkpoint: ${err.message}`)).finally(() => { this.checkpointing = null; });
+    return this.checkpointing;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.checkpointing;
+    await this.checkpoint();
+    await this.journal.close();
+  }
+}
