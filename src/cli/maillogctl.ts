@@ -19,6 +19,7 @@ import { postgresStoreFor, type PostgresOutputConfig } from '../outputs/postgres
 import { sqliteStoreFor, type SqliteOutputConfig } from '../outputs/sqlite/index.js';
 import { VERSION } from '../version.js';
 import { controlRequest, type ControlReply } from '../daemon/control.js';
+import { journalCommand } from '../journal/cli.js';
 import { jsonLine, parseWhen, syslogLine, tableLines } from './query.js';
 
 const USAGE = `usage: maillogctl [--config FILE] [--socket PATH] [--output NAME | --db FILE] COMMAND ...
@@ -28,6 +29,9 @@ commands for the running daemon (over its control socket):
   stats           every counter  [--format table|json]
   reopen          close and reopen every log file (after moving them away)
   check-config    the daemon checks its config files as they are on disk now
+
+commands for a journal directory (what jlogctl did):
+  journal DIR list|subscribers|add NAME [--from begin|end]|remove NAME|tail [-n N] [--follow]|stats
 
 commands for the database outputs:
   query [--since T] [--until T] [--host H] [--app A] [--severity S] [--msgid ID]
@@ -235,6 +239,7 @@ async function control(cmd: string, socket: string, format: Format): Promise<num
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'journal') return journalCommand(argv.slice(1), (line) => process.stdout.write(line + '\n'));
   try {
     return await run(argv);
   } catch (err) {

@@ -55,6 +55,7 @@ export class DaemonJournal implements DurableLog {
     const journal = Journal.open(dir, { segmentMaxBytes: options.segmentMaxBytes, fsyncIntervalMs: options.fsyncIntervalMs });
     const r = journal.recovered;
     if (r.cutBytes > 0) log.warning(`journal ${dir}: cut ${r.cutBytes} bytes of a torn or corrupt tail`);
+    for (const e of r.errors) log.error(`journal ${dir}: ${e}`);
     if (!journal.subscribers().some((s) => s.name === OUTPUTS_SUBSCRIBER)) journal.addSubscriber(OUTPUTS_SUBSCRIBER, 'end');
     const dj = new DaemonJournal(journal, outputs, log, counters);
     dj.committed = journal.subscribers().find((s) => s.name === OUTPUTS_SUBSCRIBER)!.checkpoint;

@@ -1,3 +1,5 @@
+// `maillogctl journal DIR ...`: each command's output and exit code.
+
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -83,7 +85,8 @@ describe('journal/cli', () => {
     assert.equal((await run(dir, 'list', 'extra')).code, 64);
     const missing = await run(path.join(dir, 'nope'), 'list');
     assert.deepEqual(missing, { code: 66, lines: [`journal: ${path.join(dir, 'nope')}: no such journal directory`] });
-    assert.equal((await run(os.tmpdir(), 'stats')).code, 66, 'a directory that is not a journal');
+    fs.mkdirSync(path.join(dir, 'empty'));
+    assert.equal((await run(path.join(dir, 'empty'), 'stats')).code, 66, 'a directory that is not a journal');
   });
 
   it('prints the last N payloads as text', async () => {

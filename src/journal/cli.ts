@@ -127,6 +127,7 @@ export async function journalCommand(argv: string[], out: (line: string) => void
           rows.push([s.name, String(s.firstSeq), String(s.lastSeq), String(s.records), String(s.size), state]);
         }
         for (const l of table(rows)) out(l);
+        for (const p of store.problems) out(`damage: ${p}`);
         break;
       }
       case 'subscribers': {

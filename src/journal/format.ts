@@ -88,8 +88,14 @@ export function parseSeal(b: Buffer, at: number): ParsedSeal | null {
   return { lastSeq: getU64(b, at + 4), lastRecordAt: getU64(b, at + 28) };
 }
 
-/** A record found in a file: where it lies and what it holds (payload is a view into the read buffer). */
-export interface RawRecord { offset: number; size: number; seq: number; time: number; payload: Buffer }
+/** A record found in a file: where it lies (header included) and its seq and time. */
+export interface RawRecord { offset: number; size: number; seq: number; time: number }
+
+/** The payload of a record recordAt() has just returned, as a view into the window's buffer. */
+export function payloadOf(w: FileWindow, r: RawRecord): Buffer {
+  const at = r.offset - w.base;
+  return w.buf.subarray(at + HEADER_SIZE, at + r.size);
+}
 
 /**
  * Reads a file forward through a window: ensure(pos, n) makes file bytes [pos, pos + n) available
@@ -97,19 +103,18 @@ export interface RawRecord { offset: number; size: number; seq: number; time: nu
  * earlier stay valid; otherwise the buffer is reused.
  */
 export class FileWindow {
-  buf: Buffer;
+  buf = Buffer.alloc(0);
   base = 0;
   len = 0;
 
-  constructor(readonly fd: number, readonly fileEnd: number, private readonly chunk: number, private readonly keep: boolean) {
-    this.buf = Buffer.allocUnsafe(chunk);
-  }
+  constructor(readonly fd: number, readonly fileEnd: number, private readonly chunk: number, private readonly keep: boolean) {}
 
   ensure(pos: number, n: number): boolean {
     if (pos + n > this.fileEnd) return false;
     if (pos >= this.base && pos + n <= this.base + this.len) return true;
     const want = Math.min(Math.max(n, this.chunk), this.fileEnd - pos);
-    if (this.keep || want > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(want, this.keep ? 0 : this.buf.length));
+    if (this.keep) this.buf = Buffer.allocUnsafe(want);
+    else if (want > this.buf.length) this.buf = Buffer.allocUnsafe(Math.max(want, this.chunk));
     let got = 0;
     while (got < want) {
       const r = fs.readSync(this.fd, this.buf, got, want - got, pos + got);
@@ -146,7 +151,7 @@ export function recordAt(w: FileWindow, pos: number, expectSeq: number | null): 
   if (b.readUInt32LE(at + 24) !== crc32(b, at + HEADER_SIZE, at + HEADER_SIZE + len, crc32(b, at, at + 24))) return { error: 'record checksum mismatch' };
   const seq = getU64(b, at + 4);
   if (expectSeq !== null && seq !== expectSeq) return { error: `record seq ${seq} where ${expectSeq} was expected` };
-  return { record: { offset: pos, size: HEADER_SIZE + len, seq, time: getU64(b, at + 12), payload: b.subarray(at + HEADER_SIZE, at + HEADER_SIZE + len) } };
+  return { record: { offset: pos, size: HEADER_SIZE + len, seq, time: getU64(b, at + 12) } };
 }
 
 /**

@@ -4,10 +4,6 @@
 import fs from 'node:fs';
 
 export const io = {
-  fdatasync(fd: number, done: (err: NodeJS.ErrnoException | null) => void): void {
-    fs.fdatasync(fd, done);
-  },
-  fsyncSync(fd: number): void {
-    fs.fsyncSync(fd);
-  },
+  fdatasync: (fd: number, done: (err: NodeJS.ErrnoException | null) => void): void => fs.fdatasync(fd, done),
+  fsyncSync: (fd: number): void => fs.fsyncSync(fd),
 };

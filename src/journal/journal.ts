@@ -48,7 +48,7 @@ const MIN_SEGMENT = HEADER_SIZE * 4 + SEAL_SIZE;
 
 interface Waiter { seq: number; resolve: () => void; reject: (err: Error) => void }
 
-function options(o: JournalOptions): Required<JournalOptions> {
+function resolveOptions(o: JournalOptions): Required<JournalOptions> {
   const r = { ...DEFAULTS };
   for (const k of Object.keys(DEFAULTS) as (keyof JournalOptions)[]) {
     const v = o[k];
@@ -114,19 +114,20 @@ export class Journal {
    * `recovered.errors` and what follows it in that segment skipped. Throws only on I/O errors
    * (such as EACCES) and on bad options.
    */
-  static open(dir: string, options_: JournalOptions = {}): Journal {
-    const j = new Journal(path.resolve(dir), options(options_));
+  static open(dir: string, options: JournalOptions = {}): Journal {
+    const j = new Journal(path.resolve(dir), resolveOptions(options));
     try {
       j.recover();
     } catch (err) {
       j.closeFds();
-      const e = err as NodeJS.ErrnoException;
-      throw new Error(`journal ${dir}: ${e.message}`, { cause: err });
+      throw new Error(`journal ${dir}: ${(err as Error).message}`, { cause: err });
     }
     return j;
   }
 
   private recover(): void {
+    const created = fs.mkdirSync(this.dir, { recursive: true, mode: 0o750 });
+    if (created !== undefined) syncDir(path.dirname(created));
     fs.mkdirSync(this.cps.dir, { recursive: true, mode: 0o750 });
     this.cps.cleanup();
     this.cps.reload();

@@ -1,3 +1,6 @@
+// Journal recovery on damaged files: torn tails cut exactly, damage further in reported and
+// skipped without losing what follows in other segments, real I/O errors thrown.
+
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +12,7 @@ import { checkLimits } from './store.js';
 const SEG_HEADER = 28;
 const REC = 68;
 const payload = (seq: number): Buffer => Buffer.from(`record ${String(seq).padStart(6, '0')} `.padEnd(40, '.'));
+const defaultFullCheck = checkLimits.fullCheckBytes;
 const at = (k: number): number => SEG_HEADER + (k - 1) * REC; // offset of the k-th record of a segment
 
 function tempDir(): string {
@@ -58,7 +62,7 @@ describe('journal recovery', () => {
   afterEach(async () => {
     await j?.close().catch(() => undefined);
     j = null;
-    checkLimits.fullCheckBytes = 512 * 1024 * 1024;
+    checkLimits.fullCheckBytes = defaultFullCheck;
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
