@@ -132,7 +132,7 @@ outputs = byhost, all
     // Nothing outside the log root: every file under `outer` is the daemon's own or under log/.
     const stray = walk(outer).filter((f) => {
       const rel = path.relative(path.join(outer, 'a', 'b'), f);
-      return !rel.startsWith('log' + path.sep) && !rel.startsWith('state' + path.sep) && !/^(maillogd\.ini|port\.\w+)$/.test(rel);
+      return !rel.startsWith('log' + path.sep) && !rel.startsWith('state' + path.sep) && !/^(maillogd\.ini|port\.\w+|control\.sock)$/.test(rel);
     });
     assert.deepEqual(stray, []);
   });
