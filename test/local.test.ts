@@ -9,6 +9,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { DAEMON_JS, ROOT, lines, startDaemon, tempDir, type RunningDaemon } from './support/daemon.js';
+import { freePort } from './support/net.js';
 import { waitFor } from './support/wait.js';
 
 const CTL_JS = path.join(ROOT, 'dist/cli/maillogctl.js');
@@ -16,16 +17,6 @@ const CTL_JS = path.join(ROOT, 'dist/cli/maillogctl.js');
 function ctl(...args: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [CTL_JS, ...args], { encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.once('error', reject);
-  });
 }
 
 function get(url: string): Promise<{ status: number; body: string }> {

@@ -4,9 +4,9 @@
 // socket's mode and group; the daemon trusts whoever can.
 // A socket file left by a daemon that died is replaced; one a live daemon answers on is not.
 
-import { chownSync, chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, chmodSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
+import { claimSocketPath } from '../util/unixsock.js';
 
 export interface ControlRequest {
   readonly cmd: string;
@@ -32,15 +32,6 @@ export function groupId(name: string): number | null {
   return null;
 }
 
-/** True when something answers on the socket at `file`. */
-function live(file: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const c = net.connect(file);
-    c.once('connect', () => { c.destroy(); resolve(true); });
-    c.once('error', () => resolve(false));
-  });
-}
-
 export class ControlServer {
   private server: net.Server | null = null;
 
@@ -50,9 +41,9 @@ export class ControlServer {
   async start(): Promise<void> {
     const gid = this.group ? groupId(this.group) : null;
     if (this.group && gid === null) throw new Error(`control socket: no group named ${this.group}`);
-    mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o755 });
-    if (await live(this.file)) throw new Error(`control socket ${this.file}: another maillogd answers on it`);
-    rmSync(this.file, { force: true });
+    await claimSocketPath(this.file).catch((err: Error) => {
+      throw new Error(`control socket ${this.file}: ${err.message}`, { cause: err });
+    });
     const server = net.createServer((sock) => this.serve(sock));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -116,10 +116,8 @@ class RelpSession {
       const p = this.pending[0]!;
       if (p.seq > this.input.journal.durableSeq) {
         if (this.waitingFor < p.seq) {
-          this.waitingFor = p.seq;
           // Everything queued so far is waited for at once: one fsync answers many acks.
-          const last = this.pending[this.pending.length - 1]!.seq || p.seq;
-          const upTo = Math.max(p.seq, last);
+          const upTo = Math.max(p.seq, this.pending[this.pending.length - 1]!.seq);
           this.waitingFor = upTo;
           this.input.journal.durable(upTo).then(() => this.flush(), (err: Error) => {
             this.abort(`journal: ${err.message}`);

@@ -4,14 +4,14 @@
 // (NUL, LF or octet counting, per frame). Under socket activation the socket systemd passed
 // under this input's name is used instead.
 
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { EventEmitter } from 'node:events';
 import net from 'node:net';
-import path from 'node:path';
 import type { Input, InputContext } from '../../component.js';
 import type { LogRecord } from '../../record.js';
 import type { SpecValue } from '../../config/schema.js';
+import { claimSocketPath } from '../../util/unixsock.js';
 import { Decoder } from '../decode.js';
 import { TcpConnection } from '../tcp/conn.js';
 import type { unixInputSpec } from './config.js';
@@ -20,15 +20,6 @@ export type UnixInputConfig = SpecValue<typeof unixInputSpec>;
 
 export function createUnixInput(config: UnixInputConfig, ctx: InputContext): Input {
   return config.socket_type === 'dgram' ? new UnixDgramInput(config, ctx) : new UnixInput(config, ctx);
-}
-
-/** True when something accepts connections on the socket at `file`. */
-function answers(file: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const c = net.connect(file);
-    c.once('connect', () => { c.destroy(); resolve(true); });
-    c.once('error', () => resolve(false));
-  });
 }
 
 class UnixInput implements Input {
@@ -52,11 +43,7 @@ class UnixInput implements Input {
     const server = net.createServer({ pauseOnConnect: true }, (s) => this.onConnection(s));
     this.server = server;
     try {
-      if (fd === null) {
-        mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
-        if (await answers(file)) throw new Error('another process is listening on it');
-        rmSync(file, { force: true });
-      }
+      if (fd === null) await claimSocketPath(file);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         const done = () => { server.off('error', reject); resolve(); };
@@ -134,8 +121,7 @@ class UnixDgramInput implements Input {
     try {
       if (this.ctx.inheritedFd !== null) throw new Error('a datagram socket passed by systemd cannot be adopted; use socket_type = stream');
       const unix = loadUnixDgram();
-      mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
-      rmSync(file, { force: true });
+      await claimSocketPath(file);
       const socket = unix.createSocket('unix_dgram');
       this.socket = socket;
       await new Promise<void>((resolve, reject) => {
