@@ -79,4 +79,29 @@ export interface Output {
   close(): Promise<void>;
 }
 
-export type OutputContext = ComponentContext;
+/**
+ * The daemon's journal as a reading output (`forward`) sees it: a subscriber of its own, and the
+ * records after a position that the rules send to this output.
+ */
+export interface JournalFeed {
+  /** This machine's name (the default node name). */
+  readonly hostname: string;
+  /** Adds the subscriber if it is missing: from 'begin' it gets everything still kept. */
+  attach(subscriber: string, from: 'begin' | 'end'): void;
+  /** The subscriber's checkpoint: every record up to it is done. */
+  checkpoint(subscriber: string): number;
+  /**
+   * Durable records after `after` (at most `max` looked at) that the rules route to this output.
+   * `upTo` is the last seq looked at: a reader that is past it has seen everything so far.
+   */
+  read(subscriber: string, after: number, max: number): { records: LogRecord[]; upTo: number };
+  /** Moves the subscriber's checkpoint (durably). */
+  commit(subscriber: string, seq: number): void;
+  /** Calls `cb` once, when records are durable past `after`. */
+  onDurable(after: number, cb: () => void): void;
+}
+
+export interface OutputContext extends ComponentContext {
+  /** The daemon's journal, for outputs that read it (`forward`); absent when it keeps none. */
+  readonly journal?: JournalFeed;
+}

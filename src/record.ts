@@ -85,6 +85,8 @@ export class LogRecord {
   fields: Record<string, unknown> | null = null;
   /** What happened to the message, when a dialect told (`reception`, `delivery`, ...). */
   disposition: Disposition | null = null;
+  /** Its sequence number in the daemon's journal; 0 while it is not in the journal. */
+  journalSeq = 0;
 
   constructor(raw: Buffer, receivedAt: number, input: string, peer: string) {
     this.raw = raw;

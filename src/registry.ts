@@ -20,6 +20,8 @@ import { checkMmdfOutput, createMmdfOutput, mmdfOutputSpec } from './outputs/mmd
 import { checkMomentumOutput, createMomentumOutput, momentumOutputSpec } from './outputs/momentum/index.js';
 import { createSqliteOutput, sqliteOutputSpec } from './outputs/sqlite/index.js';
 import { checkPostgresOutput, createPostgresOutput, postgresOutputSpec } from './outputs/postgres/index.js';
+import { createForwardOutput, forwardOutputSpec } from './outputs/forward/index.js';
+import { checkClusterOutput, clusterOutputSpec, createClusterOutput } from './outputs/cluster/index.js';
 
 export interface InputType<S extends Spec = Spec> {
   readonly spec: S;
@@ -32,6 +34,8 @@ export interface OutputType<S extends Spec = Spec> {
   readonly create: (config: SpecValue<S>, ctx: OutputContext) => Output;
   /** Checks that need more than one key (paths inside the log root, ...); returns problems as [key, message]. */
   readonly check?: (config: SpecValue<S>, logRoot: string) => [string, string][];
+  /** It reads what the rules give it from the daemon's journal (which is then kept). */
+  readonly readsJournal?: boolean;
 }
 
 function input<S extends Spec>(t: InputType<S>): InputType {
@@ -57,4 +61,6 @@ export const OUTPUT_TYPES: Readonly<Record<string, OutputType>> = {
   momentum: output({ spec: momentumOutputSpec, create: createMomentumOutput, check: checkMomentumOutput }),
   sqlite: output({ spec: sqliteOutputSpec, create: createSqliteOutput }),
   postgres: output({ spec: postgresOutputSpec, create: createPostgresOutput, check: checkPostgresOutput }),
+  forward: output({ spec: forwardOutputSpec, create: createForwardOutput, readsJournal: true }),
+  cluster: output({ spec: clusterOutputSpec, create: createClusterOutput, check: checkClusterOutput }),
 };

@@ -78,8 +78,18 @@ export class Daemon {
     const panic = this.panic;
     this.log.attach((level: LogLevel, text: string, time: number) => panic.write([internalRecord(level, text, time, daemon.hostname)]));
 
-    for (const o of this.config.outputs) {
-      const out = OUTPUT_TYPES[o.type]!.create(o.config, { ...base, id: o.name });
+    const outputNames = this.config.outputs.map((o) => o.name);
+    const router = compileRouter(this.config.rules, outputNames, daemon.unmatched_output || null,
+      this.counters.get('engine', 'discarded', 'unmatched'));
+    const readers = this.config.outputs.flatMap((o, i) => (OUTPUT_TYPES[o.type]!.readsJournal ? [i] : []));
+    if (readers.length > 0 || this.config.inputs.some((i) => i.type === 'relp')) {
+      const dir = path.resolve(daemon.state_dir, daemon.journal_dir);
+      this.journal = DaemonJournal.open(dir, this.outputs, this.log, this.counters,
+        { segmentMaxBytes: daemon.journal_segment_max_bytes, fsyncIntervalMs: daemon.journal_fsync_interval_ms });
+    }
+    for (const [i, o] of this.config.outputs.entries()) {
+      const journal = readers.includes(i) ? this.journal!.feedFor(i, router, daemon.hostname) : undefined;
+      const out = OUTPUT_TYPES[o.type]!.create(o.config, { ...base, id: o.name, journal });
       this.outputs.push(out);
       await out.open();
     }
@@ -92,16 +102,10 @@ export class Daemon {
       this.metrics = new MetricsServer(listen.host, listen.port, this.counters);
       this.log.info(`metrics at ${await this.metrics.start()}`);
     }
-    const outputNames = this.config.outputs.map((o) => o.name);
-    const router = compileRouter(this.config.rules, outputNames, daemon.unmatched_output || null,
-      this.counters.get('engine', 'discarded', 'unmatched'));
-    const pipeline = new Pipeline(router, this.outputs);
+    const pipeline = new Pipeline(router, this.outputs, this.journal, readers);
     if (this.options.debug) pipeline.tap = debugTap();
 
-    if (this.config.inputs.some((i) => i.type === 'relp')) {
-      const dir = path.resolve(daemon.state_dir, daemon.journal_dir);
-      this.journal = DaemonJournal.open(dir, this.outputs, this.log, this.counters,
-        { segmentMaxBytes: daemon.journal_segment_max_bytes, fsyncIntervalMs: daemon.journal_fsync_interval_ms });
+    if (this.journal) {
       await this.journal.replay(pipeline.submit, daemon.hostname);
       this.journal.start();
     }
@@ -174,6 +178,9 @@ export class Daemon {
     await this.control?.close();
     await this.metrics?.close();
     await Promise.all(this.inputs.map((i) => i.close().catch((err: Error) => this.log.error(err.message))));
+    // Outputs that read the journal finish with it (last acks, checkpoints) before it closes.
+    const readers = this.outputs.filter((_, i) => OUTPUT_TYPES[this.config.outputs[i]!.type]!.readsJournal);
+    await Promise.all(readers.map((o) => o.close().catch((err: Error) => this.log.error(err.message))));
     await this.journal?.close().catch((err: Error) => this.log.error(`journal: ${err.message}`));
     await Promise.all(this.outputs.map((o) => o.close().catch((err: Error) => this.log.error(err.message))));
     this.log.notice(`stopped; stats: ${this.counters.format()}`);

@@ -5,7 +5,8 @@
 // the checkpoint (received, acknowledged, not yet flushed when the daemon died) is routed again:
 // a crash may repeat a few records in the outputs, never lose an acknowledged one.
 
-import type { DurableLog, Output } from '../component.js';
+import type { DurableLog, JournalFeed, Output } from '../component.js';
+import type { Router } from '../engine/router.js';
 import { Journal } from '../journal/index.js';
 import { LogRecord, RecordFlag } from '../record.js';
 import { parseRecord } from '../syslog/parse.js';
@@ -23,7 +24,7 @@ export function encodeRecord(rec: LogRecord): Buffer {
   return Buffer.concat([Buffer.from(head + '\n'), rec.raw]);
 }
 
-export function decodeRecord(payload: Buffer, fallbackHost: string): LogRecord | null {
+export function decodeRecord(payload: Buffer, fallbackHost: string, seq = 0): LogRecord | null {
   const nl = payload.indexOf(0x0a);
   if (nl < 0) return null;
   try {
@@ -31,6 +32,7 @@ export function decodeRecord(payload: Buffer, fallbackHost: string): LogRecord |
     const rec = new LogRecord(Buffer.from(payload.subarray(nl + 1)), h.t, h.i, h.p);
     parseRecord(rec, h.h ?? (h.p || fallbackHost));
     if (h.x) rec.flags |= RecordFlag.TRUNCATED;
+    rec.journalSeq = seq;
     return rec;
   } catch {
     return null;
@@ -43,11 +45,14 @@ export class DaemonJournal implements DurableLog {
   private checkpointing: Promise<void> | null = null;
   private readonly appended;
   private readonly replayed;
+  private readonly undecodable;
+  private readonly appendWaiters: (() => void)[] = [];
 
   private constructor(private readonly journal: Journal, private readonly outputs: readonly Output[],
     private readonly log: InternalLog, counters: Counters) {
     this.appended = counters.get('journal', 'appended');
     this.replayed = counters.get('journal', 'replayed');
+    this.undecodable = counters.get('journal', 'undecodable');
   }
 
   static open(dir: string, outputs: readonly Output[], log: InternalLog, counters: Counters,
@@ -72,7 +77,43 @@ export class DaemonJournal implements DurableLog {
 
   append(rec: LogRecord): number {
     this.appended.value++;
-    return this.journal.append(encodeRecord(rec));
+    const seq = this.journal.append(encodeRecord(rec));
+    rec.journalSeq = seq;
+    if (this.appendWaiters.length) {
+      const ws = this.appendWaiters.splice(0);
+      const wake = (): void => { for (const w of ws) w(); };
+      this.journal.durable(seq).then(wake, wake);
+    }
+    return seq;
+  }
+
+  /** What the output at `index` (one that reads the journal) sees of it; see JournalFeed. */
+  feedFor(index: number, router: Router, hostname: string): JournalFeed {
+    const journal = this.journal;
+    return {
+      hostname,
+      attach: (name, from) => journal.addSubscriber(name, from),
+      checkpoint: (name) => journal.subscribers().find((s) => s.name === name)?.checkpoint ?? 0,
+      read: (name, after, max) => {
+        const entries = journal.readAfter(name, after, max);
+        const records: LogRecord[] = [];
+        for (const e of entries) {
+          const rec = decodeRecord(e.payload, hostname, e.seq);
+          if (rec === null) {
+            this.undecodable.value++;
+            continue;
+          }
+          if (router.decide(rec).outputs.includes(index)) records.push(rec);
+        }
+        return { records, upTo: entries.length ? entries[entries.length - 1]!.seq : after };
+      },
+      commit: (name, seq) => journal.commit(name, seq),
+      onDurable: (after, cb) => {
+        if (journal.durableSeq > after) queueMicrotask(cb);
+        else if (journal.lastSeq > after) journal.durable(after + 1).then(cb, cb);
+        else this.appendWaiters.push(cb);
+      },
+    };
   }
 
   durable(seq: number): Promise<void> {
@@ -90,8 +131,9 @@ export class DaemonJournal implements DurableLog {
       if (entries.length === 0) break;
       const batch: LogRecord[] = [];
       for (const e of entries) {
-        const rec = decodeRecord(e.payload, fallbackHost);
+        const rec = decodeRecord(e.payload, fallbackHost, e.seq);
         if (rec) batch.push(rec);
+        else this.undecodable.value++;
       }
       submit(batch);
       n += batch.length;

@@ -3,7 +3,7 @@
 // an output above its high-water mark makes `submit` return false, and stream inputs pause
 // until every busy output has drained.
 
-import type { Output } from '../component.js';
+import type { DurableLog, Output } from '../component.js';
 import type { LogRecord } from '../record.js';
 import type { Router } from '../engine/router.js';
 
@@ -13,11 +13,21 @@ export class Pipeline {
   /** Called with every batch after routing (the --debug echo). */
   tap: ((batch: readonly LogRecord[]) => void) | null = null;
 
-  constructor(private readonly router: Router, private readonly outputs: readonly Output[]) {}
+  /**
+   * `journal`: where records bound for an output that reads the journal (`forward`) go first, when
+   * their input did not put them there already; `readers` are those outputs' indexes.
+   */
+  constructor(private readonly router: Router, private readonly outputs: readonly Output[],
+    private readonly journal: DurableLog | null = null, private readonly readers: readonly number[] = []) {}
 
   submit = (batch: LogRecord[]): boolean => {
     const perOutput: LogRecord[][] = this.outputs.map(() => []);
     this.router.route(batch, perOutput);
+    if (this.journal) {
+      for (const i of this.readers) {
+        for (const rec of perOutput[i]!) if (rec.journalSeq === 0) this.journal.append(rec);
+      }
+    }
     for (let i = 0; i < perOutput.length; i++) {
       const part = perOutput[i]!;
       if (part.length) this.outputs[i]!.write(part);

@@ -90,6 +90,19 @@ describe('journal', () => {
     assert.deepEqual(readAll(j, 'out').map((e) => e.seq), [7, 8, 9, 10]);
   });
 
+  it('reads ahead of the checkpoint with readAfter, never behind it', async () => {
+    const j = openJournal({ segmentMaxBytes: 512 });
+    j.addSubscriber('fw', 'begin');
+    await fill(j, 40);
+    assert.deepEqual(j.readAfter('fw', 0, 3).map((e) => e.seq), [1, 2, 3]);
+    assert.deepEqual(j.readAfter('fw', 3, 3).map((e) => e.seq), [4, 5, 6]);
+    assert.deepEqual(j.readAfter('fw', 38, 5).map((e) => e.seq), [39, 40], 'across segments, up to the last');
+    assert.deepEqual(j.readAfter('fw', 40, 5), []);
+    j.commit('fw', 10);
+    assert.deepEqual(j.readAfter('fw', 2, 2).map((e) => e.seq), [11, 12], 'a position behind the checkpoint starts after it');
+    assert.deepEqual(j.read('fw', 1).map((e) => e.seq), [11]);
+  });
+
   it('goes on with the next seq after a reopen, and after every segment was deleted', async () => {
     let j = openJournal({ segmentMaxBytes: 512 });
     await fill(j, 30);

@@ -394,8 +394,16 @@ export class Journal {
 
   /** The next durable records after the subscriber's checkpoint, at most `max`. */
   read(name: string, max: number): JournalEntry[] {
+    return this.readAfter(name, 0, max);
+  }
+
+  /**
+   * The next durable records after `after` (or after the checkpoint, when that is further on), at
+   * most `max`: a reader that keeps records in flight reads ahead of its checkpoint this way.
+   */
+  readAfter(name: string, after: number, max: number): JournalEntry[] {
     this.checkOpen();
-    const from = this.cps.require(name) + 1;
+    const from = Math.max(this.cps.require(name), after) + 1;
     const { entries, cursor } = this.store.read(from, this.durableUpTo, max, this.cursors.get(name) ?? null);
     if (cursor) this.cursors.set(name, cursor);
     else this.cursors.delete(name);

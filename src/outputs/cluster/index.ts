@@ -1,0 +1,323 @@
+// `cluster` output: the aggregator's side of cluster logging. Records that nodes' forward outputs
+// sent (each carrying node, subcluster, log and the node's journal seq) are written to
+// ROOT/%Y/%m/%d/<log>/<subcluster>/<node>, the layout of Momentum's aggregator, in the line format
+// chosen. A record whose (node, subcluster, log) has already been written up to its seq is a resend
+// (after a reconnect, a node restart or this daemon's own journal replay) and is dropped, counted
+// as `duplicate`. See state.ts for how that stays exact across a crash.
+// Owns: one file handle per open file (LRU, idle close), the formatted bytes not yet written, the
+// state file. One flush runs at a time: write every file, fdatasync, then save the state.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Output, OutputContext } from '../../component.js';
+import type { LogRecord } from '../../record.js';
+import { FORMATTERS } from '../../syslog/format.js';
+import type { Formatter } from '../../syslog/formatter.js';
+import type { Counter } from '../../telemetry/counters.js';
+import { ByteSink } from '../../util/bytesink.js';
+import { makeDirs } from '../../util/dirs.js';
+import { decodeForward } from '../forward/envelope.js';
+import { checkClusterOutput, type ClusterOutputConfig } from './config.js';
+import { ClusterPaths } from './path.js';
+import { ClusterState, originKey } from './state.js';
+
+export { clusterOutputSpec, checkClusterOutput, type ClusterOutputConfig } from './config.js';
+
+interface OpenFile {
+  readonly fh: fs.promises.FileHandle;
+  lastUsed: number;
+}
+
+interface Pending {
+  sink: ByteSink;
+  records: number;
+}
+
+export function createClusterOutput(config: ClusterOutputConfig, ctx: OutputContext): Output {
+  return new ClusterOutput(config, ctx);
+}
+
+export class ClusterOutput implements Output {
+  private readonly scope: string;
+  private readonly paths: ClusterPaths;
+  private readonly format: Formatter;
+  private readonly state: ClusterState;
+  /** The last seq accepted per origin: written, or waiting to be. */
+  private readonly accepted = new Map<string, number>();
+  private pending = new Map<string, Pending>();
+  private pendingBytes = 0;
+  private readonly files = new Map<string, OpenFile>();
+  private running: Promise<void> | null = null;
+  /** Rounds started and finished (see run). */
+  private rounds = 0;
+  private done = 0;
+  private stateDirty = false;
+  private drainWaiters: (() => void)[] = [];
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private status: 'new' | 'open' | 'closing' | 'closed' = 'new';
+  private closing: Promise<void> | null = null;
+  private errorLoggedAt = -Infinity;
+  private readonly c: Record<'written' | 'bytes' | 'duplicate' | 'plain' | 'discarded_plain' | 'discarded_path' | 'discarded_write' | 'discarded_closed', Counter>;
+
+  constructor(private readonly config: ClusterOutputConfig, private readonly ctx: OutputContext) {
+    this.scope = `output.${ctx.id}`;
+    this.paths = new ClusterPaths(config.path, ctx.logRoot);
+    this.format = FORMATTERS[config.format];
+    this.state = new ClusterState(path.join(ctx.stateDir, `cluster-${ctx.id}.json`));
+    const get = (name: string, reason?: string): Counter => ctx.counters.get(this.scope, name, reason);
+    this.c = {
+      written: get('written'), bytes: get('bytes'), duplicate: get('duplicate'), plain: get('plain'),
+      discarded_plain: get('discarded', 'plain'), discarded_path: get('discarded', 'path_outside_root'),
+      discarded_write: get('discarded', 'write_failed'), discarded_closed: get('discarded', 'closed'),
+    };
+  }
+
+  async open(): Promise<void> {
+    if (this.status !== 'new') return;
+    const problem = checkClusterOutput(this.config, this.ctx.logRoot)[0];
+    if (problem) throw new Error(`${this.scope}: ${problem[0]}: ${problem[1]}`);
+    await fs.promises.mkdir(this.ctx.stateDir, { recursive: true });
+    try {
+      this.state.load();
+    } catch (err) {
+      throw new Error(`${this.scope}: cannot read ${this.state.file}: ${(err as Error).message}`, { cause: err });
+    }
+    for (const { file, bytes } of this.state.repair()) {
+      this.ctx.log.notice(`${this.scope}: cut ${bytes} bytes from the end of ${file}: lines written before a crash ` +
+        'and not yet recorded; their records come again and are written once');
+    }
+    for (const [k, v] of this.state.seen) this.accepted.set(k, v);
+    await this.state.save();
+    this.status = 'open';
+    const idleMs = this.config.idle_close_secs * 1000;
+    if (idleMs > 0) {
+      this.sweepTimer = setInterval(() => this.kick(), Math.max(1000, idleMs / 2));
+      this.sweepTimer.unref();
+    }
+  }
+
+  write(batch: readonly LogRecord[]): void {
+    if (this.status !== 'open') {
+      this.c.discarded_closed.value += batch.length;
+      return;
+    }
+    for (const outer of batch) {
+      const fwd = decodeForward(outer);
+      let rec: LogRecord;
+      let file: string | null;
+      if (fwd) {
+        const key = originKey(fwd.node, fwd.subcluster, fwd.log);
+        const last = this.accepted.get(key) ?? 0;
+        if (fwd.seq <= last) {
+          this.c.duplicate.value++;
+          continue;
+        }
+        this.accepted.set(key, fwd.seq);
+        rec = fwd.record;
+        file = this.paths.resolve({ node: fwd.node, subcluster: fwd.subcluster, log: fwd.log, host: rec.hostname, time: rec.time });
+      } else {
+        if (this.config.plain_log === '') {
+          this.c.discarded_plain.value++;
+          continue;
+        }
+        this.c.plain.value++;
+        rec = outer;
+        file = this.paths.resolve({ node: rec.hostname, subcluster: 'default', log: this.config.plain_log, host: rec.hostname, time: rec.time });
+      }
+      if (file === null) {
+        this.c.discarded_path.value++;
+        continue;
+      }
+      let p = this.pending.get(file);
+      if (!p) {
+        p = { sink: new ByteSink(4096), records: 0 };
+        this.pending.set(file, p);
+      }
+      const before = p.sink.len;
+      this.format(rec, p.sink);
+      p.records++;
+      this.pendingBytes += p.sink.len - before;
+    }
+    this.kick();
+  }
+
+  get busy(): boolean {
+    return this.pendingBytes >= this.config.queue_max_bytes;
+  }
+
+  onDrain(cb: () => void): void {
+    if (this.busy) this.drainWaiters.push(cb);
+    else queueMicrotask(cb);
+  }
+
+  /** Resolves when everything written so far is in the files and recorded in the state. */
+  async flush(): Promise<void> {
+    // The round that takes what is pending now (or the one running, when nothing is pending).
+    const target = this.pending.size > 0 ? this.rounds + 1 : this.running ? this.rounds : this.done;
+    while (this.done < target) {
+      this.kick();
+      await this.running;
+    }
+  }
+
+  /** Closes every file (logrotate may have moved them); the next record opens its path again. */
+  async reopen(): Promise<void> {
+    await this.flush();
+    await this.closeFiles([...this.files.keys()]);
+    // A file moved away or cut by logrotate is no longer ours to repair.
+    for (const [file, len] of [...this.state.files]) {
+      const size = await fs.promises.stat(file).then((s) => s.size, () => -1);
+      if (size !== len) this.state.files.delete(file);
+    }
+    await this.state.save();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      if (this.status === 'open') {
+        this.status = 'closing';
+        if (this.sweepTimer) clearInterval(this.sweepTimer);
+        await this.flush();
+        await this.closeFiles([...this.files.keys()]);
+        await this.state.save().catch((err: Error) => this.ctx.log.error(`${this.scope}: cannot save ${this.state.file}: ${err.message}`));
+      }
+      this.status = 'closed';
+    })();
+    return this.closing;
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    if (this.pending.size === 0 && !this.stateDirty && !this.hasIdle()) return;
+    const round = ++this.rounds;
+    this.running = this.run().finally(() => {
+      this.running = null;
+      this.done = round;
+      if (this.pending.size > 0) this.kick();
+    });
+  }
+
+  private hasIdle(): boolean {
+    if (this.config.idle_close_secs === 0) return false;
+    const before = Date.now() - this.config.idle_close_secs * 1000;
+    for (const f of this.files.values()) if (f.lastUsed < before) return true;
+    return false;
+  }
+
+  /** One round: every pending file written (and synced), then the state saved. */
+  private async run(): Promise<void> {
+    const batch = this.pending;
+    this.pending = new Map();
+    const seen = new Map(this.accepted);
+    let newFiles = false;
+    const now = Date.now();
+    const handles = new Map<string, OpenFile | null>();
+    for (const file of batch.keys()) {
+      const f = await this.fileFor(file, now);
+      handles.set(file, f);
+      if (f && !this.state.files.has(file)) {
+        this.state.files.set(file, (await f.fh.stat()).size);
+        newFiles = true;
+      }
+    }
+    // A new file's starting length is recorded before anything is written to it.
+    if (newFiles) await this.saveState();
+    await Promise.all([...batch].map(async ([file, p]) => {
+      const f = handles.get(file);
+      const bytes = p.sink.len;
+      if (!f) {
+        this.lost(p.records);
+        return;
+      }
+      try {
+        const buf = p.sink.view();
+        for (let off = 0; off < buf.length;) off += (await f.fh.write(buf, off, buf.length - off)).bytesWritten;
+        if (this.config.fsync) await f.fh.datasync();
+        this.state.files.set(file, (this.state.files.get(file) ?? 0) + buf.length);
+        this.c.written.value += p.records;
+        this.c.bytes.value += buf.length;
+      } catch (err) {
+        this.reportError(`cannot write ${file}`, err as Error);
+        this.lost(p.records);
+        await this.closeFiles([file]);
+        // What reached the file is the file's; its length is recorded as it is now.
+        const size = await fs.promises.stat(file).then((s) => s.size, () => -1);
+        if (size >= 0) this.state.files.set(file, size);
+        else this.state.files.delete(file);
+      } finally {
+        this.pendingBytes -= bytes;
+      }
+    }));
+    for (const [k, v] of seen) this.state.seen.set(k, v);
+    await this.closeIdle(now);
+    await this.saveState();
+    if (!this.busy && this.drainWaiters.length) for (const w of this.drainWaiters.splice(0)) w();
+  }
+
+  private async saveState(): Promise<void> {
+    try {
+      await this.state.save();
+      this.stateDirty = false;
+    } catch (err) {
+      this.stateDirty = true;
+      this.reportError(`cannot save ${this.state.file}`, err as Error);
+    }
+  }
+
+  private async fileFor(file: string, now: number): Promise<OpenFile | null> {
+    const open = this.files.get(file);
+    if (open) {
+      this.files.delete(file);
+      this.files.set(file, open);
+      open.lastUsed = now;
+      return open;
+    }
+    if (this.files.size >= this.config.max_open_files) {
+      const oldest = this.files.keys().next().value;
+      if (oldest !== undefined) await this.closeFiles([oldest]);
+    }
+    try {
+      await makeDirs(path.dirname(file), this.config.dir_mode);
+      const fh = await fs.promises.open(file, 'a', this.config.file_mode);
+      const st = await fh.stat();
+      if (st.size === 0 && (st.mode & 0o7777) !== this.config.file_mode) await fh.chmod(this.config.file_mode);
+      const f = { fh, lastUsed: now };
+      this.files.set(file, f);
+      return f;
+    } catch (err) {
+      this.reportError(`cannot open ${file}`, err as Error);
+      return null;
+    }
+  }
+
+  private async closeIdle(now: number): Promise<void> {
+    if (this.config.idle_close_secs === 0) return;
+    const before = now - this.config.idle_close_secs * 1000;
+    const idle: string[] = [];
+    for (const [file, f] of this.files) if (f.lastUsed < before) idle.push(file);
+    if (idle.length === 0) return;
+    await this.closeFiles(idle);
+    // A closed file holds exactly its committed length: nothing to repair there after a crash.
+    for (const file of idle) this.state.files.delete(file);
+  }
+
+  private async closeFiles(files: string[]): Promise<void> {
+    await Promise.all(files.map(async (file) => {
+      const f = this.files.get(file);
+      this.files.delete(file);
+      await f?.fh.close().catch(() => undefined);
+    }));
+  }
+
+  private lost(records: number): void {
+    this.c.discarded_write.value += records;
+  }
+
+  private reportError(what: string, err: Error): void {
+    this.ctx.counters.get(this.scope, 'errors', (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN').value++;
+    const now = Date.now();
+    if (now - this.errorLoggedAt < 60_000) return;
+    this.errorLoggedAt = now;
+    this.ctx.log.error(`${this.scope}: ${what}: ${err.message}`);
+  }
+}

@@ -1,0 +1,77 @@
+// What the cluster output has committed, in one file under state_dir: for each (node, subcluster,
+// log) the last journal seq written, and for each open file its length when that was recorded.
+// The files are written first (and fdatasynced), the state after (new file, fsync, rename), so the
+// state never claims a line that is not on disk. At open, a file longer than its recorded length
+// holds lines whose seqs were not recorded: it is cut back, and those records, sent again by the
+// node or routed again from the aggregator's own journal, are written once.
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface ClusterStateData {
+  /** `node \t subcluster \t log` → last seq written. */
+  seen: Record<string, number>;
+  /** Absolute path → committed length in bytes. */
+  files: Record<string, number>;
+}
+
+export function originKey(node: string, subcluster: string, log: string): string {
+  return `${node}\t${subcluster}\t${log}`;
+}
+
+export class ClusterState {
+  readonly seen = new Map<string, number>();
+  readonly files = new Map<string, number>();
+
+  constructor(readonly file: string) {}
+
+  /** Reads the state; a missing file is an empty state, a damaged one an error. */
+  load(): void {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    const data = JSON.parse(text) as Partial<ClusterStateData>;
+    for (const [k, v] of Object.entries(data.seen ?? {})) if (Number.isSafeInteger(v)) this.seen.set(k, v);
+    for (const [k, v] of Object.entries(data.files ?? {})) if (Number.isSafeInteger(v) && path.isAbsolute(k)) this.files.set(k, v);
+  }
+
+  /**
+   * Cuts every file back to its committed length; returns what was cut. Files that are gone or
+   * shorter (rotated away) are forgotten.
+   */
+  repair(): { file: string; bytes: number }[] {
+    const cut: { file: string; bytes: number }[] = [];
+    for (const [file, len] of this.files) {
+      let size: number;
+      try {
+        size = fs.statSync(file).size;
+      } catch {
+        this.files.delete(file);
+        continue;
+      }
+      if (size > len) {
+        fs.truncateSync(file, len);
+        cut.push({ file, bytes: size - len });
+      } else if (size < len) this.files.delete(file);
+    }
+    return cut;
+  }
+
+  /** Writes the state atomically and durably. */
+  async save(): Promise<void> {
+    const data: ClusterStateData = { seen: Object.fromEntries(this.seen), files: Object.fromEntries(this.files) };
+    const tmp = `${this.file}.tmp`;
+    const fh = await fs.promises.open(tmp, 'w', 0o600);
+    try {
+      await fh.writeFile(JSON.stringify(data));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.promises.rename(tmp, this.file);
+  }
+}

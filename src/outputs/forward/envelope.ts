@@ -1,0 +1,77 @@
+// What a `forward` output sends for each record, and how an aggregator reads it back. The RELP
+// `syslog` data is an RFC 5424 message (so any RELP receiver, rsyslog's imrelp included, can take
+// it) whose header repeats the record's own, whose structured data names where it comes from:
+//   [maillogd@32473 node="mx1" subcluster="eu" log="mainlog" seq="812" input="relp" peer="10.0.0.7" received="1763804544123"]
+// and whose MSG is the frame exactly as the node received it. The aggregator parses that frame
+// again, so it writes what the node would have written; (node, log, seq) identifies the record.
+
+import { LogRecord, RecordFlag } from '../../record.js';
+import { escapeSdValue, parseSd } from '../../syslog/sd.js';
+import { parseRecord } from '../../syslog/parse.js';
+import { rfc3339 } from '../../syslog/timefmt.js';
+
+/** SD-ID of the cluster element (32473 is the documentation enterprise number of RFC 5612). */
+export const CLUSTER_SD_ID = 'maillogd@32473';
+
+export interface Origin {
+  readonly node: string;
+  readonly subcluster: string;
+  readonly log: string;
+}
+
+export interface ClusterRecord extends Origin {
+  readonly seq: number;
+  /** The record as the node had it, parsed again. */
+  readonly record: LogRecord;
+}
+
+/** A header field as RFC 5424 allows it: PRINTUSASCII, at most `max` characters, `-` when empty. */
+function headerField(value: string, max: number): string {
+  let out = '';
+  for (let i = 0; i < value.length && out.length < max; i++) {
+    const c = value.charCodeAt(i);
+    out += c > 0x20 && c < 0x7f ? value[i] : '_';
+  }
+  return out === '' ? '-' : out;
+}
+
+const sdParam = (name: string, value: string): string => ` ${name}="${escapeSdValue(value)}"`;
+
+/** The RELP data for one record read from the journal (its journalSeq set). */
+export function encodeForward(rec: LogRecord, origin: Origin): Buffer {
+  let sd = `[${CLUSTER_SD_ID}${sdParam('node', origin.node)}${sdParam('subcluster', origin.subcluster)}` +
+    `${sdParam('log', origin.log)} seq="${rec.journalSeq}"${sdParam('input', rec.input)}${sdParam('peer', rec.peer)}` +
+    ` received="${Math.round(rec.receivedAt)}"`;
+  if (rec.flags & RecordFlag.NO_HOSTNAME) sd += sdParam('host', rec.hostname);
+  if (rec.flags & RecordFlag.TRUNCATED) sd += ' truncated="1"';
+  sd += ']';
+  const pri = ((rec.facility & 31) * 8 + (rec.severity & 7));
+  const head = `<${pri}>1 ${rfc3339(rec.time, rec.timeMicros, rec.timeFracDigits, rec.tzOffsetMin)} ` +
+    `${headerField(rec.hostname, 255)} ${headerField(rec.app, 48)} ${headerField(rec.procid, 128)} ` +
+    `${headerField(rec.msgid, 32)} ${sd} `;
+  return Buffer.concat([Buffer.from(head), rec.raw]);
+}
+
+/**
+ * The forwarded record inside a record an aggregator received, or null when it carries no
+ * cluster element (a plain syslog sender) or an unusable one.
+ */
+export function decodeForward(outer: LogRecord): ClusterRecord | null {
+  if (!outer.sd.includes(CLUSTER_SD_ID)) return null;
+  const el = parseSd(outer.sd).find((e) => e.id === CLUSTER_SD_ID);
+  if (!el) return null;
+  const p = new Map(el.params);
+  const node = p.get('node');
+  const seq = Number(p.get('seq'));
+  if (!node || !Number.isSafeInteger(seq) || seq <= 0) return null;
+  const received = Number(p.get('received'));
+  const input = p.get('input') ?? '';
+  const peer = p.get('peer') ?? '';
+  // A frame that itself began with EF BB BF lost it to the outer parser as a BOM: it is put back.
+  const start = outer.flags & RecordFlag.BOM ? outer.msgOffset - 3 : outer.msgOffset;
+  const inner = new LogRecord(Buffer.from(outer.raw.subarray(start)),
+    Number.isFinite(received) ? received : outer.receivedAt, input, peer);
+  parseRecord(inner, p.get('host') ?? (peer || node));
+  if (p.get('truncated') === '1') inner.flags |= RecordFlag.TRUNCATED;
+  return { node, subcluster: p.get('subcluster') || 'default', log: p.get('log') || 'mainlog', seq, record: inner };
+}
