@@ -17,11 +17,23 @@ export const OUTPUTS_SUBSCRIBER = 'outputs';
 const CHECKPOINT_MS = 100;
 const REPLAY_BATCH = 5000;
 
+/** `{"i":INPUT,"p":PEER,"t":` of the last record encoded, kept because a batch shares them. */
+let headFor = { input: '', peer: '', text: '{"i":"","p":"","t":' };
+
 /** A record on disk: a JSON line (input, peer, receive time, flags) then the frame as received. */
 export function encodeRecord(rec: LogRecord): Buffer {
-  const head = JSON.stringify({ i: rec.input, p: rec.peer, t: rec.receivedAt, h: rec.flags & RecordFlag.NO_HOSTNAME ? rec.hostname : undefined,
-    x: rec.flags & RecordFlag.TRUNCATED ? 1 : undefined });
-  return Buffer.concat([Buffer.from(head + '\n'), rec.raw]);
+  if (rec.input !== headFor.input || rec.peer !== headFor.peer) {
+    headFor = { input: rec.input, peer: rec.peer, text: `{"i":${JSON.stringify(rec.input)},"p":${JSON.stringify(rec.peer)},"t":` };
+  }
+  let head = headFor.text + String(rec.receivedAt);
+  if (rec.flags & RecordFlag.NO_HOSTNAME) head += `,"h":${JSON.stringify(rec.hostname)}`;
+  if (rec.flags & RecordFlag.TRUNCATED) head += ',"x":1';
+  head += '}\n';
+  const n = Buffer.byteLength(head);
+  const out = Buffer.allocUnsafe(n + rec.raw.length);
+  out.write(head, 0, 'utf8');
+  rec.raw.copy(out, n);
+  return out;
 }
 
 export function decodeRecord(payload: Buffer, fallbackHost: string, seq = 0): LogRecord | null {

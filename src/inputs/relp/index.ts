@@ -21,10 +21,14 @@ export function createRelpInput(config: RelpInputConfig, ctx: InputContext): Inp
   return new RelpInput(config, ctx);
 }
 
-/** A response waiting for its turn: ready when `seq` (0: at once) is durable. */
+/**
+ * A response waiting for its turn: ready when `seq` (0: at once) is durable. `bytes` null is the
+ * plain `TXNR rsp 6 200 OK` of a syslog command, made when it is sent.
+ */
 interface Pending {
   readonly seq: number;
-  readonly bytes: Buffer;
+  readonly txnr: number;
+  readonly bytes: Buffer | null;
   readonly close: boolean;
 }
 
@@ -32,6 +36,9 @@ class RelpSession {
   private readonly reader: RelpReader;
   private open = false;
   private readonly pending: Pending[] = [];
+  /** First pending response not yet sent. */
+  private head = 0;
+  private finishing = false;
   private waitingFor = 0;
   private closed = false;
   private paused = false;
@@ -44,6 +51,7 @@ class RelpSession {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.finishing) return;
     const frames: RelpFrame[] = [];
     const err = this.reader.push(chunk, frames);
     const batch: LogRecord[] = [];
@@ -61,7 +69,7 @@ class RelpSession {
         });
       }
     }
-    if (err) this.abort(`protocol error: ${err.error}`);
+    if (err) this.finish(`protocol error: ${err.error}`);
     this.flush();
   }
 
@@ -70,69 +78,113 @@ class RelpSession {
     switch (f.command) {
       case 'open': {
         if (this.open) {
-          this.respond(0, rspFrame(f.txnr, 500, 'protocol error: connection already open'), true);
+          this.respond(0, f.txnr, rspFrame(f.txnr, 500, 'protocol error: connection already open'), true);
           return false;
         }
         const offers = parseOffers(f.data);
         const commands = (offers.get('commands') ?? '').split(',');
         if (!commands.includes('syslog')) {
-          this.respond(0, rspFrame(f.txnr, 500, 'the syslog command is required'), true);
+          this.respond(0, f.txnr, rspFrame(f.txnr, 500, 'the syslog command is required'), true);
           return false;
         }
         this.open = true;
-        this.respond(0, rspFrame(f.txnr, 200, 'OK', `relp_version=0\nrelp_software=maillogd,${VERSION}\ncommands=syslog`), false);
+        this.respond(0, f.txnr, rspFrame(f.txnr, 200, 'OK', `relp_version=0\nrelp_software=maillogd,${VERSION}\ncommands=syslog`), false);
         return true;
       }
       case 'syslog': {
         if (!this.open) {
-          this.abort('syslog before open');
+          this.finish('syslog before open');
           return false;
         }
         const rec = this.input.decoder.decode(f.data, this.peer, this.peer, now, false);
         const seq = this.input.journal.append(rec);
         batch.push(rec);
         this.input.received.value++;
-        this.respond(seq, rspFrame(f.txnr, 200, 'OK'), false);
+        this.respond(seq, f.txnr, null, false);
         return true;
       }
       case 'close':
-        this.respond(0, Buffer.concat([rspFrame(f.txnr, 200, 'OK'), SERVERCLOSE]), true);
+        this.respond(0, f.txnr, Buffer.concat([rspFrame(f.txnr, 200, 'OK'), SERVERCLOSE]), true);
         return false;
       case 'rsp':
         return true; // a client's answer to a hint; nothing to do
       default:
-        this.abort(`unknown command ${JSON.stringify(f.command)}`);
+        this.finish(`unknown command ${JSON.stringify(f.command)}`);
         return false;
     }
   }
 
-  private respond(seq: number, bytes: Buffer, close: boolean): void {
-    this.pending.push({ seq, bytes, close });
+  private respond(seq: number, txnr: number, bytes: Buffer | null, close: boolean): void {
+    this.pending.push({ seq, txnr, bytes, close });
   }
 
-  /** Sends every response whose turn has come; waits for the journal when the next one needs it. */
+  /**
+   * Sends every response whose turn has come, all in one write; waits for the journal when the
+   * next one needs it.
+   */
   private flush(): void {
-    while (this.pending.length) {
-      const p = this.pending[0]!;
-      if (p.seq > this.input.journal.durableSeq) {
+    const pending = this.pending;
+    const durable = this.input.journal.durableSeq;
+    let i = this.head;
+    let acks = '';
+    const out: Buffer[] = [];
+    let end = false;
+    for (; i < pending.length; i++) {
+      const p = pending[i]!;
+      if (p.seq > durable) {
         if (this.waitingFor < p.seq) {
           // Everything queued so far is waited for at once: one fsync answers many acks.
-          const upTo = Math.max(p.seq, this.pending[this.pending.length - 1]!.seq);
+          const upTo = Math.max(p.seq, pending[pending.length - 1]!.seq);
           this.waitingFor = upTo;
           this.input.journal.durable(upTo).then(() => this.flush(), (err: Error) => {
             this.abort(`journal: ${err.message}`);
           });
         }
-        return;
+        break;
       }
-      this.pending.shift();
-      if (this.closed || this.socket.destroyed) continue;
-      this.socket.write(p.bytes);
+      if (p.bytes === null) acks += `${p.txnr} rsp 6 200 OK\n`;
+      else {
+        if (acks) out.push(Buffer.from(acks, 'latin1'));
+        acks = '';
+        out.push(p.bytes);
+      }
       if (p.close) {
-        this.socket.end();
-        this.closed = true;
+        end = true;
+        i++;
+        break;
       }
     }
+    if (acks) out.push(Buffer.from(acks, 'latin1'));
+    // The queue is compacted now and then, not shifted per response.
+    if (i >= pending.length) {
+      pending.length = 0;
+      this.head = 0;
+    } else if (i > 4096 && i * 2 > pending.length) {
+      pending.splice(0, i);
+      this.head = 0;
+    } else this.head = i;
+    if (this.closed || this.socket.destroyed) return;
+    if (out.length) this.socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
+    if (end) {
+      this.socket.end();
+      this.closed = true;
+      pending.length = 0;
+      this.head = 0;
+    }
+  }
+
+  /**
+   * Ends the session after a protocol error: what was taken before it is still acknowledged (once
+   * durable), then `serverclose`; nothing more is read.
+   */
+  private finish(why: string): void {
+    if (this.finishing) return;
+    this.finishing = true;
+    this.input.protocolErrors.value++;
+    this.input.ctx.log.warning(`input.${this.input.ctx.id}: ${this.peer}: ${why}; session closed`);
+    const last = this.pending.length > this.head ? this.pending[this.pending.length - 1]!.seq : 0;
+    this.respond(last, 0, SERVERCLOSE, true);
+    this.socket.pause();
   }
 
   /** Ends the session without acking what is left: omrelp resends it on its next session. */
@@ -140,6 +192,7 @@ class RelpSession {
     this.input.protocolErrors.value++;
     this.input.ctx.log.warning(`input.${this.input.ctx.id}: ${this.peer}: ${why}; session closed`);
     this.pending.length = 0;
+    this.head = 0;
     if (!this.socket.destroyed) this.socket.end(SERVERCLOSE);
     this.closed = true;
   }
