@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { AccessCheck, Input, Output } from '../component.js';
+import type { LogRecord } from '../record.js';
 import type { Config } from '../config/validate.js';
 import { compileAccess } from '../engine/access.js';
 import { compileRouter } from '../engine/router.js';
@@ -82,7 +83,7 @@ export class Daemon {
     const router = compileRouter(this.config.rules, outputNames, daemon.unmatched_output || null,
       this.counters.get('engine', 'discarded', 'unmatched'));
     const readers = this.config.outputs.flatMap((o, i) => (OUTPUT_TYPES[o.type]!.readsJournal ? [i] : []));
-    if (readers.length > 0 || this.config.inputs.some((i) => i.type === 'relp')) {
+    if (readers.length > 0 || this.config.inputs.some((i) => i.type === 'relp' || i.config.journal === true)) {
       const dir = path.resolve(daemon.state_dir, daemon.journal_dir);
       this.journal = DaemonJournal.open(dir, this.outputs, this.log, this.counters,
         { segmentMaxBytes: daemon.journal_segment_max_bytes, fsyncIntervalMs: daemon.journal_fsync_interval_ms });
@@ -114,9 +115,17 @@ export class Daemon {
       const access: AccessCheck = compileAccess(
         this.config.access.filter((a) => a.inputs.includes('*') || a.inputs.includes(i.name)),
         { defaultPolicy: i.config.access_default === 'deny' ? 'deny' : 'allow' });
+      const journal = this.journal;
+      // An input with `journal = true`: each record is in the journal before it is routed.
+      const submit = journal && i.config.journal === true
+        ? (batch: LogRecord[]): boolean => {
+          for (const rec of batch) if (rec.journalSeq === 0) journal.append(rec);
+          return pipeline.submit(batch);
+        }
+        : pipeline.submit;
       const input = INPUT_TYPES[i.type]!.create(i.config, {
-        ...base, id: i.name, access, localHostname: daemon.hostname, inheritedFd: inherited.get(i.name) ?? null, journal: this.journal,
-        submit: pipeline.submit, onWritable: pipeline.onWritable,
+        ...base, id: i.name, access, localHostname: daemon.hostname, inheritedFd: inherited.get(i.name) ?? null, journal,
+        submit, onWritable: pipeline.onWritable,
       });
       this.inputs.push(input);
       await input.start();

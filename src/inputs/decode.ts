@@ -6,6 +6,11 @@ import { parseRecord } from '../syslog/parse.js';
 import type { Counter } from '../telemetry/counters.js';
 import type { ComponentContext } from '../component.js';
 import { DialectRecogniser, type DialectMode } from '../dialects/recognise.js';
+import { bool } from '../config/schema.js';
+
+/** `journal` key of the stream and datagram inputs. */
+export const journalInputField = bool(false, 'Append every record to the daemon\'s journal as it arrives, so that a crash of the ' +
+  'daemon loses none it had received: what the outputs had not written is routed again at the next start (a relp input always does this).');
 
 const BAD_PRI = RecordFlag.PRI_INVALID | RecordFlag.PRI_MISSING;
 

@@ -1,4 +1,5 @@
 import { int, octalMode, oneOf, str } from '../../config/schema.js';
+import { journalInputField } from '../decode.js';
 import { DIALECT_MODES } from '../../dialects/recognise.js';
 
 export const unixInputSpec = {
@@ -10,4 +11,5 @@ export const unixInputSpec = {
   max_connections: int(1000, 'Connections beyond this many are refused and counted.', { min: 1 }),
   dialect: oneOf(DIALECT_MODES, 'auto',
     'Legacy line recognition: auto (Momentum, EMG, MMDF, Axigen lines by their shape), none, or one dialect by name.'),
+  journal: journalInputField,
 } as const;
