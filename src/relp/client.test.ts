@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
-import { RelpReader, rspFrame, type RelpFrame } from '../inputs/relp/frame.js';
+import { RelpReader, rspFrame, type RelpFrame } from './frame.js';
 import { RelpSession } from './client.js';
 
 /** A scripted RELP server: `onFrame` answers each frame (or not). */

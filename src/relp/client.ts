@@ -6,7 +6,7 @@
 
 import net from 'node:net';
 import tls from 'node:tls';
-import { RelpReader, type RelpFrame } from '../inputs/relp/frame.js';
+import { RelpReader, type RelpFrame } from './frame.js';
 import { VERSION } from '../version.js';
 
 export interface RelpClientOptions {

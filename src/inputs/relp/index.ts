@@ -13,7 +13,7 @@ import type { LogRecord } from '../../record.js';
 import { VERSION } from '../../version.js';
 import { Decoder } from '../decode.js';
 import type { relpInputSpec } from './config.js';
-import { parseOffers, RelpReader, rspFrame, SERVERCLOSE, type RelpFrame } from './frame.js';
+import { parseOffers, RelpReader, rspFrame, SERVERCLOSE, type RelpFrame } from '../../relp/frame.js';
 
 export type RelpInputConfig = SpecValue<typeof relpInputSpec>;
 
