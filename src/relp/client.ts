@@ -7,6 +7,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { RelpReader, type RelpFrame } from './frame.js';
+import { ByteSink } from '../util/bytesink.js';
 import { VERSION } from '../version.js';
 
 export interface RelpClientOptions {
@@ -53,6 +54,9 @@ export class RelpSession<T> {
   private timer: NodeJS.Timeout | null = null;
   private lastProgress = 0;
   private closeWaiter: (() => void) | null = null;
+  /** Frames sent in this turn, written together. */
+  private readonly out = new ByteSink(64 * 1024);
+  private writeQueued = false;
 
   constructor(private readonly opts: RelpClientOptions, private readonly events: RelpClientEvents<T>) {}
 
@@ -93,14 +97,30 @@ export class RelpSession<T> {
     this.timer.unref();
   }
 
-  /** Sends one message; the caller checks canSend first. */
+  /**
+   * Sends one message; the caller checks canSend first. Messages sent in one turn of the event
+   * loop leave in one write.
+   */
   send(data: Buffer, tag: T): void {
     if (!this.canSend) throw new Error('RELP session cannot send now');
     const txnr = this.next();
     if (this.unanswered.length === 0) this.lastProgress = Date.now();
     this.unanswered.push({ txnr, tag });
-    this.socket!.write(Buffer.concat([Buffer.from(`${txnr} syslog ${data.length} `), data, Buffer.from('\n')]));
+    const out = this.out;
+    out.latin1(`${txnr} syslog ${data.length} `);
+    out.bytes(data);
+    out.byte(LF);
+    if (!this.writeQueued) {
+      this.writeQueued = true;
+      setImmediate(this.writeOut);
+    }
   }
+
+  private readonly writeOut = (): void => {
+    this.writeQueued = false;
+    if (this.out.len === 0 || !this.socket || this.state === 'ended') return;
+    this.socket.write(this.out.take());
+  };
 
   /**
    * Ends the session: waits up to `waitMs` for the answers still due, then sends `close` and
@@ -120,6 +140,7 @@ export class RelpSession<T> {
       return;
     }
     this.state = 'closing';
+    this.writeOut();
     this.closeTxnr = this.next();
     const done = new Promise<void>((resolve) => { this.closeWaiter = resolve; });
     this.socket!.write(`${this.closeTxnr} close 0\n`);

@@ -5,7 +5,8 @@
 // (after a reconnect, a node restart or this daemon's own journal replay) and is dropped, counted
 // as `duplicate`. See state.ts for how that stays exact across a crash.
 // Owns: one file handle per open file (LRU, idle close), the formatted bytes not yet written, the
-// state file. One flush runs at a time: write every file, fdatasync, then save the state.
+// state file. One round runs at a time: write every pending file; a commit (on flush, which the
+// daemon's journal checkpoint calls, and every COMMIT_MS) syncs them and then saves the state.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +23,9 @@ import { ClusterPaths } from './path.js';
 import { ClusterState, originKey } from './state.js';
 
 export { clusterOutputSpec, checkClusterOutput, type ClusterOutputConfig } from './config.js';
+
+/** Written lines are committed (synced, lengths and seqs saved) at least this often. */
+const COMMIT_MS = 200;
 
 interface OpenFile {
   readonly fh: fs.promises.FileHandle;
@@ -52,6 +56,16 @@ export class ClusterOutput implements Output {
   private rounds = 0;
   private done = 0;
   private stateDirty = false;
+  /** Length of each open file as written (committed lengths are in the state). */
+  private readonly sizes = new Map<string, number>();
+  /** Files written since the last commit. */
+  private readonly dirty = new Set<string>();
+  /** The last seqs of what has been written (committed with the files). */
+  private seenWritten: Map<string, number> | null = null;
+  /** Rounds up to this one commit what they wrote (flush asks for it). */
+  private commitUpTo = 0;
+  private lastCommit = 0;
+  private commitTimer: NodeJS.Timeout | null = null;
   private drainWaiters: (() => void)[] = [];
   private sweepTimer: NodeJS.Timeout | null = null;
   private status: 'new' | 'open' | 'closing' | 'closed' = 'new';
@@ -89,6 +103,8 @@ export class ClusterOutput implements Output {
     for (const [k, v] of this.state.seen) this.accepted.set(k, v);
     await this.state.save();
     this.status = 'open';
+    this.commitTimer = setInterval(() => this.kick(), COMMIT_MS);
+    this.commitTimer.unref();
     const idleMs = this.config.idle_close_secs * 1000;
     if (idleMs > 0) {
       this.sweepTimer = setInterval(() => this.kick(), Math.max(1000, idleMs / 2));
@@ -152,10 +168,13 @@ export class ClusterOutput implements Output {
 
   /** Resolves when everything written so far is in the files and recorded in the state. */
   async flush(): Promise<void> {
-    // The round that takes what is pending now (or the one running, when nothing is pending).
-    const target = this.pending.size > 0 ? this.rounds + 1 : this.running ? this.rounds : this.done;
+    if (this.pending.size === 0 && this.dirty.size === 0 && !this.running) return;
+    // A round that starts after this call writes what is pending now and commits it.
+    const target = this.rounds + 1;
+    this.commitUpTo = Math.max(this.commitUpTo, target);
     while (this.done < target) {
       this.kick();
+      if (!this.running) break; // nothing left to write or commit
       await this.running;
     }
   }
@@ -169,6 +188,7 @@ export class ClusterOutput implements Output {
       const size = await fs.promises.stat(file).then((s) => s.size, () => -1);
       if (size !== len) this.state.files.delete(file);
     }
+    this.sizes.clear();
     await this.state.save();
   }
 
@@ -177,6 +197,7 @@ export class ClusterOutput implements Output {
       if (this.status === 'open') {
         this.status = 'closing';
         if (this.sweepTimer) clearInterval(this.sweepTimer);
+        if (this.commitTimer) clearInterval(this.commitTimer);
         await this.flush();
         await this.closeFiles([...this.files.keys()]);
         await this.state.save().catch((err: Error) => this.ctx.log.error(`${this.scope}: cannot save ${this.state.file}: ${err.message}`));
@@ -188,9 +209,10 @@ export class ClusterOutput implements Output {
 
   private kick(): void {
     if (this.running) return;
-    if (this.pending.size === 0 && !this.stateDirty && !this.hasIdle()) return;
+    const commitDue = this.dirty.size > 0 && (this.rounds < this.commitUpTo || Date.now() - this.lastCommit >= COMMIT_MS);
+    if (this.pending.size === 0 && !commitDue && !this.stateDirty && !this.hasIdle()) return;
     const round = ++this.rounds;
-    this.running = this.run().finally(() => {
+    this.running = this.run(round).finally(() => {
       this.running = null;
       this.done = round;
       if (this.pending.size > 0) this.kick();
@@ -204,8 +226,11 @@ export class ClusterOutput implements Output {
     return false;
   }
 
-  /** One round: every pending file written (and synced), then the state saved. */
-  private async run(): Promise<void> {
+  /**
+   * One round: every pending file written; then, when asked (flush) or every COMMIT_MS, the
+   * files written since the last commit are synced and their lengths and the last seqs saved.
+   */
+  private async run(round: number): Promise<void> {
     const batch = this.pending;
     this.pending = new Map();
     const seen = new Map(this.accepted);
@@ -215,9 +240,13 @@ export class ClusterOutput implements Output {
     for (const file of batch.keys()) {
       const f = await this.fileFor(file, now);
       handles.set(file, f);
-      if (f && !this.state.files.has(file)) {
-        this.state.files.set(file, (await f.fh.stat()).size);
-        newFiles = true;
+      if (f && !this.sizes.has(file)) {
+        const size = (await f.fh.stat()).size;
+        this.sizes.set(file, size);
+        if (this.state.files.get(file) !== size) {
+          this.state.files.set(file, size);
+          newFiles = true;
+        }
       }
     }
     // A new file's starting length is recorded before anything is written to it.
@@ -227,31 +256,52 @@ export class ClusterOutput implements Output {
       const bytes = p.sink.len;
       if (!f) {
         this.lost(p.records);
+        this.pendingBytes -= bytes;
         return;
       }
       try {
         const buf = p.sink.view();
         for (let off = 0; off < buf.length;) off += (await f.fh.write(buf, off, buf.length - off)).bytesWritten;
-        if (this.config.fsync) await f.fh.datasync();
-        this.state.files.set(file, (this.state.files.get(file) ?? 0) + buf.length);
+        this.sizes.set(file, this.sizes.get(file)! + buf.length);
         this.c.written.value += p.records;
         this.c.bytes.value += buf.length;
       } catch (err) {
         this.reportError(`cannot write ${file}`, err as Error);
         this.lost(p.records);
         await this.closeFiles([file]);
-        // What reached the file is the file's; its length is recorded as it is now.
-        const size = await fs.promises.stat(file).then((s) => s.size, () => -1);
-        if (size >= 0) this.state.files.set(file, size);
-        else this.state.files.delete(file);
+        // What reached the file is the file's; its length is taken as it is now.
+        const size = await fs.promises.stat(file).then((st) => st.size, () => -1);
+        if (size >= 0) this.sizes.set(file, size);
+        else this.sizes.delete(file);
       } finally {
+        this.dirty.add(file);
         this.pendingBytes -= bytes;
       }
     }));
-    for (const [k, v] of seen) this.state.seen.set(k, v);
+    this.seenWritten = seen;
+    if (this.dirty.size > 0 && (round <= this.commitUpTo || now - this.lastCommit >= COMMIT_MS)) await this.commit();
     await this.closeIdle(now);
-    await this.saveState();
+    if (this.stateDirty) await this.saveState();
     if (!this.busy && this.drainWaiters.length) for (const w of this.drainWaiters.splice(0)) w();
+  }
+
+  /** Syncs the files written since the last commit, then records their lengths and the last seqs. */
+  private async commit(): Promise<void> {
+    const files = [...this.dirty];
+    this.dirty.clear();
+    if (this.config.fsync) {
+      await Promise.all(files.map(async (file) => {
+        await this.files.get(file)?.fh.datasync().catch((err: Error) => this.reportError(`cannot sync ${file}`, err));
+      }));
+    }
+    for (const file of files) {
+      const size = this.sizes.get(file);
+      if (size === undefined) this.state.files.delete(file);
+      else this.state.files.set(file, size);
+    }
+    if (this.seenWritten) for (const [k, v] of this.seenWritten) this.state.seen.set(k, v);
+    this.lastCommit = Date.now();
+    await this.saveState();
   }
 
   private async saveState(): Promise<void> {
@@ -294,18 +344,25 @@ export class ClusterOutput implements Output {
     if (this.config.idle_close_secs === 0) return;
     const before = now - this.config.idle_close_secs * 1000;
     const idle: string[] = [];
-    for (const [file, f] of this.files) if (f.lastUsed < before) idle.push(file);
+    for (const [file, f] of this.files) if (f.lastUsed < before && !this.dirty.has(file)) idle.push(file);
     if (idle.length === 0) return;
     await this.closeFiles(idle);
     // A closed file holds exactly its committed length: nothing to repair there after a crash.
-    for (const file of idle) this.state.files.delete(file);
+    for (const file of idle) {
+      this.state.files.delete(file);
+      this.sizes.delete(file);
+    }
+    this.stateDirty = true;
   }
 
   private async closeFiles(files: string[]): Promise<void> {
     await Promise.all(files.map(async (file) => {
       const f = this.files.get(file);
       this.files.delete(file);
-      await f?.fh.close().catch(() => undefined);
+      if (!f) return;
+      // Lines not yet committed are synced now: the commit cannot reach a closed file.
+      if (this.config.fsync && this.dirty.has(file)) await f.fh.datasync().catch((err: Error) => this.reportError(`cannot sync ${file}`, err));
+      await f.fh.close().catch(() => undefined);
     }));
   }
 

@@ -73,22 +73,42 @@ export function clusterTemplateProblem(text: string, root: string): string | nul
 
 const pad2 = (n: number): string => (n < 10 ? '0' : '') + String(n);
 
+interface Cached {
+  readonly path: string | null;
+  /** The quarter hour the path holds for ([from, to) in ms); a template without time holds always. */
+  readonly from: number;
+  readonly to: number;
+}
+
+const CACHE_MAX = 4096;
+const QUARTER = 15 * 60_000;
+
 export class ClusterPaths {
   private readonly parts: readonly Part[];
   private readonly root: string;
   private readonly prefix: string;
+  private readonly usesHost: boolean;
+  private readonly usesTime: boolean;
+  private readonly cache = new Map<string, Cached>();
 
   constructor(template: string, root: string) {
     const parsed = parseClusterTemplate(template);
     this.parts = parsed.ok ? parsed.parts : [];
     this.root = path.resolve(root);
     this.prefix = rootPrefix(root);
+    this.usesHost = this.parts.some((p) => 'field' in p && p.field === 'host');
+    this.usesTime = this.parts.some((p) => 'field' in p && (p.field === 'Y' || p.field === 'm' || p.field === 'd' || p.field === 'H'));
   }
 
   /** The absolute path for these values, or null when it would fall outside the root. */
   resolve(v: PathValues): string | null {
     if (this.parts.length === 0) return null;
-    const d = new Date(Number.isFinite(v.time) ? v.time : Date.now());
+    const t = Number.isFinite(v.time) ? v.time : Date.now();
+    // Length-prefixed, so that no two different tuples share a key.
+    const key = `${v.node.length}:${v.node}${v.subcluster.length}:${v.subcluster}${v.log.length}:${v.log}` + (this.usesHost ? v.host : '');
+    const hit = this.cache.get(key);
+    if (hit && t >= hit.from && t < hit.to) return hit.path;
+    const d = new Date(t);
     let rel = '';
     for (const p of this.parts) {
       if ('lit' in p) {
@@ -104,6 +124,11 @@ export class ClusterPaths {
       }
     }
     const abs = path.resolve(this.root, rel);
-    return abs.startsWith(this.prefix) && abs.length > this.prefix.length ? abs : null;
+    const out = abs.startsWith(this.prefix) && abs.length > this.prefix.length ? abs : null;
+    // Zone offsets are whole quarter hours, so the local Y/m/d/H cannot change inside a quarter.
+    const from = this.usesTime ? t - ((d.getMinutes() % 15) * 60_000 + d.getSeconds() * 1000 + d.getMilliseconds()) : -Infinity;
+    if (this.cache.size >= CACHE_MAX) this.cache.clear();
+    this.cache.set(key, { path: out, from, to: this.usesTime ? from + QUARTER : Infinity });
+    return out;
   }
 }

@@ -29,7 +29,7 @@ export const forwardOutputSpec = {
   node: checked('', 'Node name sent with every record (the last part of the aggregator\'s path); empty = [daemon] hostname or the machine name.', printable),
   subcluster: checked('default', 'Subcluster name sent with every record.', printable),
   log: checked('mainlog', 'Log name sent with every record (mainlog, rejectlog, paniclog, acctlog, ... : the aggregator\'s %{log}).', printable),
-  window: int(1024, 'Most messages sent and not yet acknowledged (RELP window).', { min: 1, max: 65536 }),
+  window: int(8192, 'Most messages sent and not yet acknowledged (RELP window); the aggregator acknowledges once its journal is synced, so this bounds the rate to about window / sync time.', { min: 1, max: 65536 }),
   timeout_secs: int(90, 'A connection that gets no answer for this long (connect, open or acks) is dropped and made again; what it had not acknowledged is sent again.', { min: 1, max: 3600 }),
   reconnect_min_ms: int(500, 'First wait before connecting again after a failure; it doubles up to reconnect_max_secs.', { min: 10, max: 600_000 }),
   reconnect_max_secs: int(30, 'Longest wait between connection attempts.', { min: 1, max: 3600 }),

@@ -88,3 +88,20 @@ describe('outputs/forward/envelope', () => {
       }), { numRuns: 20_000 });
   });
 });
+
+describe('outputs/forward/envelope clusterParams', () => {
+  it('reads values as parseSd does, escapes included (property)', async () => {
+    const { parseSd: parse, formatSd } = await import('../../syslog/sd.js');
+    const { clusterParams } = await import('./envelope.js');
+    fc.assert(fc.property(
+      fc.array(fc.tuple(fc.stringMatching(/^[a-z]{1,8}$/), fc.string({ maxLength: 12 })), { maxLength: 6 }), fc.boolean(),
+      (params, before) => {
+        const el = { id: CLUSTER_SD_ID, params };
+        const sd = formatSd(before ? [{ id: 'x@1', params: [['a', 'b]"\\']] }, el] : [el]);
+        const want = new Map(parse(sd).find((e) => e.id === CLUSTER_SD_ID)!.params);
+        assert.deepEqual(clusterParams(sd), want);
+      }), { numRuns: 20_000 });
+    assert.equal(clusterParams('[maillogd@32473 node="a'), null);
+    assert.equal(clusterParams('[other@1 node="a"]'), null);
+  });
+});

@@ -6,7 +6,7 @@
 // again, so it writes what the node would have written; (node, log, seq) identifies the record.
 
 import { LogRecord, RecordFlag } from '../../record.js';
-import { escapeSdValue, parseSd } from '../../syslog/sd.js';
+import { escapeSdValue } from '../../syslog/sd.js';
 import { parseRecord } from '../../syslog/parse.js';
 import { rfc3339 } from '../../syslog/timefmt.js';
 
@@ -52,15 +52,44 @@ export function encodeForward(rec: LogRecord, origin: Origin): Buffer {
   return Buffer.concat([Buffer.from(head), rec.raw]);
 }
 
+const OPEN = `[${CLUSTER_SD_ID}`;
+const BACKSLASH = 0x5c;
+
+/** The params of the cluster element in SD text (values unescaped), or null when it has none or a broken one. */
+export function clusterParams(sd: string): Map<string, string> | null {
+  let at = sd.indexOf(OPEN);
+  // The SD-ID ends at SP or `]` (not `[maillogd@32473x`).
+  while (at >= 0 && sd.charCodeAt(at + OPEN.length) !== 0x20 && sd.charCodeAt(at + OPEN.length) !== 0x5d) at = sd.indexOf(OPEN, at + 1);
+  if (at < 0) return null;
+  const out = new Map<string, string>();
+  let i = at + OPEN.length;
+  while (sd.charCodeAt(i) === 0x20) {
+    const eq = sd.indexOf('="', i + 1);
+    if (eq < 0) return null;
+    const name = sd.slice(i + 1, eq);
+    // The closing quote is the first one not escaped by an odd run of backslashes.
+    let q = eq + 1;
+    for (;;) {
+      q = sd.indexOf('"', q + 1);
+      if (q < 0) return null;
+      let b = 0;
+      while (sd.charCodeAt(q - 1 - b) === BACKSLASH) b++;
+      if ((b & 1) === 0) break;
+    }
+    const raw = sd.slice(eq + 2, q);
+    out.set(name, raw.includes('\\') ? raw.replace(/\\(["\\\]])/g, '$1') : raw);
+    i = q + 1;
+  }
+  return sd.charCodeAt(i) === 0x5d ? out : null;
+}
+
 /**
  * The forwarded record inside a record an aggregator received, or null when it carries no
  * cluster element (a plain syslog sender) or an unusable one.
  */
 export function decodeForward(outer: LogRecord): ClusterRecord | null {
-  if (!outer.sd.includes(CLUSTER_SD_ID)) return null;
-  const el = parseSd(outer.sd).find((e) => e.id === CLUSTER_SD_ID);
-  if (!el) return null;
-  const p = new Map(el.params);
+  const p = clusterParams(outer.sd);
+  if (!p) return null;
   const node = p.get('node');
   const seq = Number(p.get('seq'));
   if (!node || !Number.isSafeInteger(seq) || seq <= 0) return null;
