@@ -12,6 +12,7 @@ import { journalInputSpec } from './inputs/journal/config.js';
 import { createJournalInput } from './inputs/journal/index.js';
 import { relpInputSpec } from './inputs/relp/config.js';
 import { createRelpInput } from './inputs/relp/index.js';
+import { checkTlsClient, checkTlsServer } from './util/tls.js';
 import { checkFileOutput, fileOutputSpec } from './outputs/file/config.js';
 import { createFileOutput } from './outputs/file/index.js';
 import { axigenOutputSpec, checkAxigenOutput, createAxigenOutput } from './outputs/axigen/index.js';
@@ -47,10 +48,10 @@ function output<S extends Spec>(t: OutputType<S>): OutputType {
 
 export const INPUT_TYPES: Readonly<Record<string, InputType>> = {
   udp: input({ spec: udpInputSpec, create: createUdpInput }),
-  tcp: input({ spec: tcpInputSpec, create: createTcpInput }),
+  tcp: input({ spec: tcpInputSpec, create: createTcpInput, check: checkTlsServer }),
   unix: input({ spec: unixInputSpec, create: createUnixInput }),
   journal: input({ spec: journalInputSpec, create: createJournalInput }),
-  relp: input({ spec: relpInputSpec, create: createRelpInput }),
+  relp: input({ spec: relpInputSpec, create: createRelpInput, check: checkTlsServer }),
 };
 
 export const OUTPUT_TYPES: Readonly<Record<string, OutputType>> = {
@@ -61,6 +62,6 @@ export const OUTPUT_TYPES: Readonly<Record<string, OutputType>> = {
   momentum: output({ spec: momentumOutputSpec, create: createMomentumOutput, check: checkMomentumOutput }),
   sqlite: output({ spec: sqliteOutputSpec, create: createSqliteOutput }),
   postgres: output({ spec: postgresOutputSpec, create: createPostgresOutput, check: checkPostgresOutput }),
-  forward: output({ spec: forwardOutputSpec, create: createForwardOutput, readsJournal: true }),
+  forward: output({ spec: forwardOutputSpec, create: createForwardOutput, check: checkTlsClient, readsJournal: true }),
   cluster: output({ spec: clusterOutputSpec, create: createClusterOutput, check: checkClusterOutput }),
 };

@@ -37,7 +37,9 @@ describe('config validation', () => {
     it(`accepts every ini example in ${file}`, () => {
       const blocks = iniBlocks(file);
       assert.ok(blocks.length >= 1, 'the examples are gone');
-      for (const b of blocks) assert.deepEqual(check(b).problems, [], b);
+      // Certificates and keys an example names live on the admin's machine, not on this one.
+      const elsewhere = /^\[[^\]]+\] tls_\w+_file: cannot read \/etc\/maillogd\/tls\//;
+      for (const b of blocks) assert.deepEqual(check(b).problems.filter((p) => !elsewhere.test(p)), [], b);
     });
   }
 

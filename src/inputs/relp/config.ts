@@ -1,4 +1,5 @@
 import { int, oneOf, str } from '../../config/schema.js';
+import { tlsServerSpec } from '../../util/tls.js';
 import { DIALECT_MODES } from '../../dialects/recognise.js';
 import { accessDefaultField } from '../../engine/access.js';
 
@@ -11,4 +12,5 @@ export const relpInputSpec = {
     'Legacy line recognition: auto (Momentum, EMG, MMDF, Axigen lines by their shape), none, or one dialect by name.'),
   access_default: accessDefaultField,
   port_file: str('', 'File the bound port number is written to at start (useful with port = 0); empty = none.'),
+  ...tlsServerSpec,
 } as const;

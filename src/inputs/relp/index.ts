@@ -13,6 +13,7 @@ import type { LogRecord } from '../../record.js';
 import { VERSION } from '../../version.js';
 import { Decoder } from '../decode.js';
 import type { relpInputSpec } from './config.js';
+import { TlsAcceptor } from '../../util/tls.js';
 import { parseOffers, RelpReader, rspFrame, SERVERCLOSE, type RelpFrame } from '../../relp/frame.js';
 
 export type RelpInputConfig = SpecValue<typeof relpInputSpec>;
@@ -208,6 +209,7 @@ class RelpInput implements Input {
   private readonly denied;
   private readonly refused;
   private bound = '';
+  private tls: TlsAcceptor | null = null;
 
   constructor(readonly config: RelpInputConfig, readonly ctx: InputContext) {
     this.decoder = new Decoder(ctx.id, ctx, config.dialect);
@@ -225,6 +227,13 @@ class RelpInput implements Input {
 
   async start(): Promise<void> {
     if (!this.ctx.journal) throw new Error(`input.${this.ctx.id}: a relp input needs the daemon's journal`);
+    if (this.config.tls) {
+      try {
+        this.tls = new TlsAcceptor(this.config, `input.${this.ctx.id}`, this.ctx.counters, this.ctx.log);
+      } catch (err) {
+        throw new Error(`input.${this.ctx.id}: ${(err as Error).message}`, { cause: err });
+      }
+    }
     const server = net.createServer({ noDelay: true }, (s) => this.onConnection(s));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -239,7 +248,7 @@ class RelpInput implements Input {
     });
     server.on('error', (err) => this.ctx.log.error(`input.${this.ctx.id}: server error: ${err.message}`));
     const addr = server.address() as net.AddressInfo;
-    this.bound = `relp ${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+    this.bound = `relp${this.tls ? '+tls' : ''} ${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
     this.ctx.log.info(`input.${this.ctx.id}: listening on ${this.bound}`);
     if (this.config.port_file) await writeFile(this.config.port_file, `${addr.port}\n`);
   }
@@ -259,8 +268,19 @@ class RelpInput implements Input {
     }
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
-    this.accepted.value++;
-    new RelpSession(socket, ip, this);
+    if (!this.tls) {
+      this.accepted.value++;
+      new RelpSession(socket, ip, this);
+      return;
+    }
+    void this.tls.accept(socket, ip).then((secure) => {
+      if (!secure) return;
+      this.sockets.delete(socket);
+      this.sockets.add(secure);
+      secure.once('close', () => this.sockets.delete(secure));
+      this.accepted.value++;
+      new RelpSession(secure, ip, this);
+    });
   }
 
   describe(): string {

@@ -1,4 +1,5 @@
 import { int, oneOf, str } from '../../config/schema.js';
+import { tlsServerSpec } from '../../util/tls.js';
 import { journalInputField } from '../decode.js';
 import { DIALECT_MODES } from '../../dialects/recognise.js';
 import { accessDefaultField } from '../../engine/access.js';
@@ -14,4 +15,5 @@ export const tcpInputSpec = {
   access_default: accessDefaultField,
   port_file: str('', 'File the bound port number is written to at start (useful with port = 0); empty = none.'),
   journal: journalInputField,
+  ...tlsServerSpec,
 } as const;

@@ -9,6 +9,7 @@ import type { SpecValue } from '../../config/schema.js';
 import { Decoder } from '../decode.js';
 import { TcpConnection } from './conn.js';
 import type { tcpInputSpec } from './config.js';
+import { TlsAcceptor } from '../../util/tls.js';
 
 export type TcpInputConfig = SpecValue<typeof tcpInputSpec>;
 
@@ -22,6 +23,7 @@ class TcpInput implements Input {
   private readonly decoder: Decoder;
   private readonly counters;
   private bound = '';
+  private tls: TlsAcceptor | null = null;
 
   constructor(private readonly config: TcpInputConfig, private readonly ctx: InputContext) {
     this.decoder = new Decoder(ctx.id, ctx, config.dialect);
@@ -35,6 +37,13 @@ class TcpInput implements Input {
   }
 
   async start(): Promise<void> {
+    if (this.config.tls) {
+      try {
+        this.tls = new TlsAcceptor(this.config, `input.${this.ctx.id}`, this.ctx.counters, this.ctx.log);
+      } catch (err) {
+        throw new Error(`input.${this.ctx.id}: ${(err as Error).message}`, { cause: err });
+      }
+    }
     const server = net.createServer({ noDelay: true, pauseOnConnect: true }, (s) => void this.onConnection(s));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -49,22 +58,23 @@ class TcpInput implements Input {
     });
     server.on('error', (err) => this.ctx.log.error(`input.${this.ctx.id}: server error: ${err.message}`));
     const addr = server.address() as net.AddressInfo;
-    this.bound = `tcp ${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}` +
+    this.bound = `tcp${this.tls ? '+tls' : ''} ${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}` +
       (this.ctx.inheritedFd !== null ? ` (fd ${this.ctx.inheritedFd} from systemd)` : '');
     this.ctx.log.info(`input.${this.ctx.id}: listening on ${this.bound}`);
     if (this.config.port_file) await writeFile(this.config.port_file, `${addr.port}\n`);
   }
 
-  private async onConnection(socket: net.Socket): Promise<void> {
-    const ip = socket.remoteAddress ?? '';
-    socket.on('error', () => { /* a reset by the peer ends the connection; nothing to report */ });
+  private async onConnection(raw: net.Socket): Promise<void> {
+    const ip = raw.remoteAddress ?? '';
+    raw.on('error', () => { /* a reset by the peer ends the connection; nothing to report */ });
     if (this.sockets.size >= this.config.max_connections) {
       this.counters.refused.value++;
-      socket.destroy();
+      raw.destroy();
       return;
     }
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
+    this.sockets.add(raw);
+    raw.once('close', () => this.sockets.delete(raw));
+    let socket: net.Socket = raw;
     let host: string | null = null;
     if (this.ctx.access.usesHostnames) host = await reverse(ip).then((n) => n[0] ?? null, () => null);
     if (!this.ctx.access.decide(ip, host)) {
@@ -73,6 +83,14 @@ class TcpInput implements Input {
       return;
     }
     if (socket.destroyed) return;
+    if (this.tls) {
+      const secure = await this.tls.accept(raw, ip);
+      if (!secure) return;
+      this.sockets.delete(raw);
+      this.sockets.add(secure);
+      secure.once('close', () => this.sockets.delete(secure));
+      socket = secure;
+    }
     this.counters.accepted.value++;
     if (this.config.idle_timeout_secs > 0) {
       socket.setTimeout(this.config.idle_timeout_secs * 1000, () => {

@@ -1,6 +1,7 @@
 import { int, oneOf, str } from '../../config/schema.js';
 import type { Field, SpecValue } from '../../config/schema.js';
 import { isSubscriberName } from '../../journal/index.js';
+import { tlsClientSpec } from '../../util/tls.js';
 
 /** A `str` whose non-empty value must pass `check` (which returns an error or null). */
 function checked(def: string, doc: string, check: (v: string) => string | null): Field<string> {
@@ -34,6 +35,7 @@ export const forwardOutputSpec = {
   reconnect_min_ms: int(500, 'First wait before connecting again after a failure; it doubles up to reconnect_max_secs.', { min: 10, max: 600_000 }),
   reconnect_max_secs: int(30, 'Longest wait between connection attempts.', { min: 1, max: 3600 }),
   commit_interval_ms: int(200, 'How often the subscriber\'s checkpoint follows the acknowledgements; after a restart, records acknowledged in the last interval are sent again (the aggregator drops them).', { min: 10, max: 60_000 }),
+  ...tlsClientSpec,
 } as const;
 
 export type ForwardOutputConfig = SpecValue<typeof forwardOutputSpec>;

@@ -8,7 +8,9 @@
 // (node, log, seq), so a resend never duplicates a line there.
 
 import type { JournalFeed, Output, OutputContext } from '../../component.js';
+import type { ConnectionOptions } from 'node:tls';
 import { RelpSession } from '../../relp/client.js';
+import { clientOptions } from '../../util/tls.js';
 import type { LogRecord } from '../../record.js';
 import type { Counter } from '../../telemetry/counters.js';
 import type { ForwardOutputConfig } from './config.js';
@@ -124,8 +126,18 @@ export class ForwardOutput implements Output {
 
   private connect(): void {
     if (this.state !== 'open') return;
+    this.sessionOpened = false;
+    let tls: ConnectionOptions | null = null;
+    if (this.config.tls) {
+      try {
+        tls = clientOptions(this.config, this.config.host);
+      } catch (err) {
+        this.ended(err as Error, []);
+        return;
+      }
+    }
     const session: RelpSession<Sent> = new RelpSession<Sent>({
-      host: this.config.host, port: this.config.port, tls: null, window: this.config.window,
+      host: this.config.host, port: this.config.port, tls, window: this.config.window,
       timeoutMs: this.config.timeout_secs * 1000,
     }, {
       opened: () => this.opened(),
@@ -253,6 +265,6 @@ export class ForwardOutput implements Output {
   }
 
   private target(): string {
-    return `relp ${this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host}:${this.config.port}`;
+    return `relp${this.config.tls ? '+tls' : ''} ${this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host}:${this.config.port}`;
   }
 }
