@@ -13,7 +13,7 @@ import { waitFor } from './support/wait.js';
 
 const NODES = ['node1', 'node2', 'node3'];
 const PER_NODE = 20_000;
-const RATE = 3_000;
+const RATE = 2_000;
 
 const aggIni = (port: number | string): string => `[input.relp]
 type = relp
