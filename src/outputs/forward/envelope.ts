@@ -27,21 +27,39 @@ export interface ClusterRecord extends Origin {
 
 /** A header field as RFC 5424 allows it: PRINTUSASCII, at most `max` characters, `-` when empty. */
 function headerField(value: string, max: number): string {
+  if (value === '') return '-';
+  let plain = value.length <= max;
+  for (let i = 0; plain && i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f) plain = false;
+  }
+  if (plain) return value;
   let out = '';
   for (let i = 0; i < value.length && out.length < max; i++) {
     const c = value.charCodeAt(i);
     out += c > 0x20 && c < 0x7f ? value[i] : '_';
   }
-  return out === '' ? '-' : out;
+  return out;
 }
 
 const sdParam = (name: string, value: string): string => ` ${name}="${escapeSdValue(value)}"`;
 
+/** `[maillogd@32473 node=".." subcluster=".." log=".."`, made once per origin. */
+const originSd = new WeakMap<Origin, string>();
+/** ` input=".." peer=".."` of the last record encoded (a batch mostly shares them). */
+let lastSource = { input: '', peer: '', text: ' input="" peer=""' };
+
 /** The RELP data for one record read from the journal (its journalSeq set). */
 export function encodeForward(rec: LogRecord, origin: Origin): Buffer {
-  let sd = `[${CLUSTER_SD_ID}${sdParam('node', origin.node)}${sdParam('subcluster', origin.subcluster)}` +
-    `${sdParam('log', origin.log)} seq="${rec.journalSeq}"${sdParam('input', rec.input)}${sdParam('peer', rec.peer)}` +
-    ` received="${Math.round(rec.receivedAt)}"`;
+  let head0 = originSd.get(origin);
+  if (head0 === undefined) {
+    head0 = `[${CLUSTER_SD_ID}${sdParam('node', origin.node)}${sdParam('subcluster', origin.subcluster)}${sdParam('log', origin.log)}`;
+    originSd.set(origin, head0);
+  }
+  if (rec.input !== lastSource.input || rec.peer !== lastSource.peer) {
+    lastSource = { input: rec.input, peer: rec.peer, text: `${sdParam('input', rec.input)}${sdParam('peer', rec.peer)}` };
+  }
+  let sd = `${head0} seq="${rec.journalSeq}"${lastSource.text} received="${Math.round(rec.receivedAt)}"`;
   if (rec.flags & RecordFlag.NO_HOSTNAME) sd += sdParam('host', rec.hostname);
   if (rec.flags & RecordFlag.TRUNCATED) sd += ' truncated="1"';
   sd += ']';
@@ -49,7 +67,11 @@ export function encodeForward(rec: LogRecord, origin: Origin): Buffer {
   const head = `<${pri}>1 ${rfc3339(rec.time, rec.timeMicros, rec.timeFracDigits, rec.tzOffsetMin)} ` +
     `${headerField(rec.hostname, 255)} ${headerField(rec.app, 48)} ${headerField(rec.procid, 128)} ` +
     `${headerField(rec.msgid, 32)} ${sd} `;
-  return Buffer.concat([Buffer.from(head), rec.raw]);
+  const n = Buffer.byteLength(head);
+  const out = Buffer.allocUnsafe(n + rec.raw.length);
+  out.write(head, 0, 'utf8');
+  rec.raw.copy(out, n);
+  return out;
 }
 
 const OPEN = `[${CLUSTER_SD_ID}`;
