@@ -28,7 +28,7 @@ export interface AccessCheck {
 
 /** The daemon's journal as inputs see it: a record is acknowledged to its sender once durable. */
 export interface DurableLog {
-  /** Appends a received record; returns its sequence number. */
+  /** Appends a received record; returns its sequence number, or 0 when the journal cannot take it (counted, logged). */
   append(rec: LogRecord): number;
   /** Resolves once every record up to `seq` is on disk. */
   durable(seq: number): Promise<void>;

@@ -49,6 +49,20 @@ describe('config validation', () => {
     assert.equal(withReference(doc), doc);
   });
 
+  it('gives each forward output a journal subscriber and an origin of its own', () => {
+    const base = '[input.t]\ntype = tcp\n[rule.all]\noutputs = a, b, outputs\n';
+    const fwd = (name: string, extra: string): string => `[output.${name}]\ntype = forward\nhost = agg.example\n${extra}`;
+    assert.deepEqual(check(base + fwd('a', 'log = mainlog\n') + fwd('b', 'log = rejectlog\n') + fwd('outputs', 'log = acctlog\n')).problems, [
+      '[output.outputs] subscriber: "outputs" is the daemon\'s own journal subscriber; choose another name',
+    ]);
+    assert.deepEqual(check(base + fwd('a', 'subscriber = s1\n') + fwd('b', 'subscriber = s1\nlog = x\n') + '[output.outputs]\ntype = file\npath = f\n').problems, [
+      '[output.b] subscriber: s1 is also the subscriber of [output.a]: each forward output needs its own',
+    ]);
+    assert.deepEqual(check(base + fwd('a', '') + fwd('b', 'host = AGG.example\n').replace('host = agg.example\nhost', 'host') + '[output.outputs]\ntype = file\npath = f\n').problems, [
+      '[output.b] log: [output.a] sends the same node, subcluster and log to AGG.example:2514; the aggregator would take the two streams for one: give each its own log (or subcluster)',
+    ]);
+  });
+
   it('reports every problem at once, each with its section and key', () => {
     const { problems } = check(`
 [daemon]

@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import os from 'node:os';
+import { OUTPUTS_SUBSCRIBER } from '../daemon/journal.js';
 import { INPUT_TYPES, OUTPUT_TYPES } from '../registry.js';
 import { ruleSpec } from '../engine/rules.js';
 import { accessSpec } from '../engine/access.js';
@@ -77,6 +78,8 @@ export function validateConfig(raw: RawConfig, problems: ConfigProblem[], cwd = 
     problems.push({ section: 'daemon', key: 'unmatched_output', message: `no [output.${daemon.unmatched_output}]` });
   }
 
+  checkForwards(outputs, daemon.hostname, problems);
+
   const rules = of('rule').map((s) => {
     const section = `rule.${s.name}`;
     const v = validateSection(ruleSpec, s.keys, section, problems, []);
@@ -95,6 +98,35 @@ export function validateConfig(raw: RawConfig, problems: ConfigProblem[], cwd = 
   }
 
   return Object.freeze({ daemon, inputs, outputs, rules, access, files: Object.freeze([...raw.files]) });
+}
+
+/**
+ * Forward outputs each need a journal subscriber of their own (not the daemon's `outputs`), and two
+ * that send to one aggregator must differ in node, subcluster or log: the aggregator drops a record
+ * whose (node, subcluster, log) it has seen up to a higher seq.
+ */
+function checkForwards(outputs: readonly { name: string; type: string; config: Record<string, unknown> }[], hostname: string,
+  problems: ConfigProblem[]): void {
+  const subscribers = new Map<string, string>();
+  const origins = new Map<string, string>();
+  for (const o of outputs) {
+    if (o.type !== 'forward') continue;
+    const c = o.config as { subscriber: string; host: string; port: number; node: string; subcluster: string; log: string };
+    const section = `output.${o.name}`;
+    const sub = c.subscriber || o.name;
+    if (sub === OUTPUTS_SUBSCRIBER) {
+      problems.push({ section, key: 'subscriber', message: `"${OUTPUTS_SUBSCRIBER}" is the daemon's own journal subscriber; choose another name` });
+    }
+    const prevSub = subscribers.get(sub);
+    if (prevSub) problems.push({ section, key: 'subscriber', message: `${sub} is also the subscriber of [output.${prevSub}]: each forward output needs its own` });
+    else subscribers.set(sub, o.name);
+    const origin = `${c.host.toLowerCase()}:${c.port} ${c.node || hostname} ${c.subcluster} ${c.log}`;
+    const prevOrigin = origins.get(origin);
+    if (prevOrigin) {
+      problems.push({ section, key: 'log', message: `[output.${prevOrigin}] sends the same node, subcluster and log to ${c.host}:${c.port}; ` +
+        'the aggregator would take the two streams for one: give each its own log (or subcluster)' });
+    } else origins.set(origin, o.name);
+  }
 }
 
 function components(sections: RawSection[], kind: 'input' | 'output',

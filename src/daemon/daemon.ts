@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { AccessCheck, Input, Output } from '../component.js';
 import type { LogRecord } from '../record.js';
+import type { DialectMode } from '../dialects/recognise.js';
 import type { Config } from '../config/validate.js';
 import { compileAccess } from '../engine/access.js';
 import { compileRouter } from '../engine/router.js';
@@ -86,7 +87,8 @@ export class Daemon {
     if (readers.length > 0 || this.config.inputs.some((i) => i.type === 'relp' || i.config.journal === true)) {
       const dir = path.resolve(daemon.state_dir, daemon.journal_dir);
       this.journal = DaemonJournal.open(dir, this.outputs, this.log, this.counters,
-        { segmentMaxBytes: daemon.journal_segment_max_bytes, fsyncIntervalMs: daemon.journal_fsync_interval_ms });
+        { segmentMaxBytes: daemon.journal_segment_max_bytes, fsyncIntervalMs: daemon.journal_fsync_interval_ms,
+          dialects: new Map(this.config.inputs.map((i) => [i.name, (i.config.dialect ?? 'auto') as DialectMode])) });
     }
     for (const [i, o] of this.config.outputs.entries()) {
       const journal = readers.includes(i) ? this.journal!.feedFor(i, router, daemon.hostname) : undefined;

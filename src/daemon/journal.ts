@@ -11,7 +11,8 @@ import { Journal } from '../journal/index.js';
 import { LogRecord, RecordFlag } from '../record.js';
 import { parseRecord } from '../syslog/parse.js';
 import type { InternalLog } from '../telemetry/log.js';
-import type { Counters } from '../telemetry/counters.js';
+import { Counters } from '../telemetry/counters.js';
+import { DialectRecogniser, type DialectMode } from '../dialects/recognise.js';
 
 export const OUTPUTS_SUBSCRIBER = 'outputs';
 const CHECKPOINT_MS = 100;
@@ -36,13 +37,18 @@ export function encodeRecord(rec: LogRecord): Buffer {
   return out;
 }
 
-export function decodeRecord(payload: Buffer, fallbackHost: string, seq = 0): LogRecord | null {
+/**
+ * The record again, parsed as its input parsed it: `recognise` is that input's dialect step (so
+ * that rules on dialect, disposition or Axigen level decide as they did when it arrived).
+ */
+export function decodeRecord(payload: Buffer, fallbackHost: string, seq = 0, recognise?: (rec: LogRecord) => void): LogRecord | null {
   const nl = payload.indexOf(0x0a);
   if (nl < 0) return null;
   try {
     const h = JSON.parse(payload.toString('utf8', 0, nl)) as { i: string; p: string; t: number; h?: string; x?: number };
     const rec = new LogRecord(Buffer.from(payload.subarray(nl + 1)), h.t, h.i, h.p);
     parseRecord(rec, h.h ?? (h.p || fallbackHost));
+    recognise?.(rec);
     if (h.x) rec.flags |= RecordFlag.TRUNCATED;
     rec.journalSeq = seq;
     return rec;
@@ -60,21 +66,28 @@ export class DaemonJournal implements DurableLog {
   private readonly undecodable;
   private readonly appendWaiters: (() => void)[] = [];
 
+  /** The dialect step of each input, by name (its own counters: the input counted the record already). */
+  private readonly recognisers = new Map<string, DialectRecogniser>();
+  private readonly dialectCounters = new Counters();
+  private readonly appendFailed;
+  private failing = false;
+
   private constructor(private readonly journal: Journal, private readonly outputs: readonly Output[],
-    private readonly log: InternalLog, counters: Counters) {
+    private readonly log: InternalLog, counters: Counters, private readonly dialects: ReadonlyMap<string, DialectMode>) {
+    this.appendFailed = counters.get('journal', 'append_failed');
     this.appended = counters.get('journal', 'appended');
     this.replayed = counters.get('journal', 'replayed');
     this.undecodable = counters.get('journal', 'undecodable');
   }
 
   static open(dir: string, outputs: readonly Output[], log: InternalLog, counters: Counters,
-    options: { segmentMaxBytes: number; fsyncIntervalMs: number }): DaemonJournal {
+    options: { segmentMaxBytes: number; fsyncIntervalMs: number; dialects?: ReadonlyMap<string, DialectMode> }): DaemonJournal {
     const journal = Journal.open(dir, { segmentMaxBytes: options.segmentMaxBytes, fsyncIntervalMs: options.fsyncIntervalMs });
     const r = journal.recovered;
     if (r.cutBytes > 0) log.warning(`journal ${dir}: cut ${r.cutBytes} bytes of a torn or corrupt tail`);
     for (const e of r.errors) log.error(`journal ${dir}: ${e}`);
     if (!journal.subscribers().some((s) => s.name === OUTPUTS_SUBSCRIBER)) journal.addSubscriber(OUTPUTS_SUBSCRIBER, 'end');
-    const dj = new DaemonJournal(journal, outputs, log, counters);
+    const dj = new DaemonJournal(journal, outputs, log, counters, options.dialects ?? new Map());
     dj.committed = journal.subscribers().find((s) => s.name === OUTPUTS_SUBSCRIBER)!.checkpoint;
     return dj;
   }
@@ -87,9 +100,37 @@ export class DaemonJournal implements DurableLog {
     return this.journal;
   }
 
+  /** The dialect step of `input` (auto for an input no longer configured). */
+  private readonly recognise = (rec: LogRecord): void => {
+    let r = this.recognisers.get(rec.input);
+    if (!r) {
+      r = new DialectRecogniser(this.dialects.get(rec.input) ?? 'auto', this.dialectCounters, 'journal');
+      this.recognisers.set(rec.input, r);
+    }
+    r.apply(rec);
+  };
+
+  /**
+   * Appends a record; 0 when the journal cannot take it (disk full, I/O error): that is counted
+   * and logged, never thrown into an input's data path.
+   */
   append(rec: LogRecord): number {
+    let seq: number;
+    try {
+      seq = this.journal.append(encodeRecord(rec));
+    } catch (err) {
+      this.appendFailed.value++;
+      if (!this.failing) {
+        this.failing = true;
+        this.log.error(`journal: cannot append: ${(err as Error).message}; records are routed without it (counted as journal append_failed)`);
+      }
+      return 0;
+    }
+    if (this.failing) {
+      this.failing = false;
+      this.log.notice('journal: appending again');
+    }
     this.appended.value++;
-    const seq = this.journal.append(encodeRecord(rec));
     rec.journalSeq = seq;
     if (this.appendWaiters.length) {
       const ws = this.appendWaiters.splice(0);
@@ -110,7 +151,7 @@ export class DaemonJournal implements DurableLog {
         const entries = journal.readAfter(name, after, max);
         const records: LogRecord[] = [];
         for (const e of entries) {
-          const rec = decodeRecord(e.payload, hostname, e.seq);
+          const rec = decodeRecord(e.payload, hostname, e.seq, this.recognise);
           if (rec === null) {
             this.undecodable.value++;
             continue;
@@ -121,7 +162,8 @@ export class DaemonJournal implements DurableLog {
       },
       commit: (name, seq) => journal.commit(name, seq),
       onDurable: (after, cb) => {
-        if (journal.durableSeq > after) queueMicrotask(cb);
+        // Durable records that a read did not return are damaged ones it skipped: try again later.
+        if (journal.durableSeq > after) setTimeout(cb, 1000).unref();
         else if (journal.lastSeq > after) journal.durable(after + 1).then(cb, cb);
         else this.appendWaiters.push(cb);
       },
@@ -143,7 +185,7 @@ export class DaemonJournal implements DurableLog {
       if (entries.length === 0) break;
       const batch: LogRecord[] = [];
       for (const e of entries) {
-        const rec = decodeRecord(e.payload, fallbackHost, e.seq);
+        const rec = decodeRecord(e.payload, fallbackHost, e.seq, this.recognise);
         if (rec) batch.push(rec);
         else this.undecodable.value++;
       }

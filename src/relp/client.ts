@@ -140,6 +140,7 @@ export class RelpSession<T> {
       return;
     }
     this.state = 'closing';
+    this.lastProgress = Date.now();
     this.writeOut();
     this.closeTxnr = this.next();
     const done = new Promise<void>((resolve) => { this.closeWaiter = resolve; });

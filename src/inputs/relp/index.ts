@@ -99,6 +99,11 @@ class RelpSession {
         }
         const rec = this.input.decoder.decode(f.data, this.peer, this.peer, now, false);
         const seq = this.input.journal.append(rec);
+        if (seq === 0) {
+          // Not durable, so not acknowledged: omrelp sends it again to the next session.
+          this.abort('the journal cannot take records');
+          return false;
+        }
         batch.push(rec);
         this.input.received.value++;
         this.respond(seq, f.txnr, null, false);
@@ -117,6 +122,11 @@ class RelpSession {
 
   private respond(seq: number, txnr: number, bytes: Buffer | null, close: boolean): void {
     this.pending.push({ seq, txnr, bytes, close });
+    // A response that ends the session: nothing after it is read (its acks would never leave).
+    if (close) {
+      this.finishing = true;
+      this.socket.pause();
+    }
   }
 
   /**

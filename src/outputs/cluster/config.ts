@@ -29,6 +29,8 @@ export const clusterOutputSpec = {
   fsync: bool(true, 'fdatasync the files before their new length and the last sequence numbers are recorded, so that ' +
     'after a power loss no record is written twice or lost; off = faster, exact only across a crash of the daemon.'),
   queue_max_bytes: int(64 * 1024 * 1024, 'Bytes formatted and not yet written above which the output is busy (stream inputs pause).', { min: 1024 }),
+  max_origins: int(10_000, 'Most node/subcluster/log origins remembered (for dropping resends); records of further ones are discarded and counted. ' +
+    'Guards the state against a sender that makes up names; restrict who may send with access rules or TLS client certificates.', { min: 1, max: 10_000_000 }),
   plain_log: str('syslog', 'Records that come without a node\'s cluster data (a plain syslog sender) are written with %{log} = this, ' +
     '%{node} = their host and %{subcluster} = default, never deduplicated; empty = discard them (counted).'),
 } as const;

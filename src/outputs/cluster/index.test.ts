@@ -131,6 +131,44 @@ describe('outputs/cluster', () => {
     assert.equal(env.counters.get('output.cluster', 'written').value, 3);
   });
 
+  it('writes every file of a round that touches more files than max_open_files', async () => {
+    const out = make({ max_open_files: 2 });
+    await out.open();
+    const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
+    out.write(nodes.map((n) => forwarded(n, 1)));
+    out.write(nodes.map((n) => forwarded(n, 2)));
+    await out.flush();
+    for (const n of nodes) assert.deepEqual(read(fileOf(n)).map((l) => l.split(' ').pop()), ['1', '2'], n);
+    assert.equal(env.counters.get('output.cluster', 'discarded', 'write_failed').value, 0);
+  });
+
+  it('reopens (SIGHUP) while records keep coming, losing none and keeping the state whole', async () => {
+    const out = make({ fsync: false });
+    await out.open();
+    let seq = 0;
+    for (let round = 0; round < 20; round++) {
+      out.write(Array.from({ length: 50 }, () => forwarded('n1', ++seq)));
+      if (round % 3 === 0) await out.reopen();
+      else await new Promise((r) => setImmediate(r));
+    }
+    await out.flush();
+    assert.deepEqual(read(fileOf('n1')).map((l) => Number(l.split(' ').pop())), Array.from({ length: seq }, (_, i) => i + 1));
+    assert.equal(env.counters.get('output.cluster', 'discarded', 'write_failed').value, 0);
+    await out.close();
+    const state = JSON.parse(fs.readFileSync(path.join(env.ctx.stateDir, 'cluster-cluster.json'), 'utf8')) as { seen: Record<string, number> };
+    assert.deepEqual(Object.values(state.seen), [seq]);
+    assert.deepEqual(fs.readdirSync(env.ctx.stateDir).filter((f) => f.endsWith('.tmp')), []);
+  });
+
+  it('remembers at most max_origins origins and counts what it turns away', async () => {
+    const out = make({ max_origins: 2 });
+    await out.open();
+    out.write([forwarded('n1', 1), forwarded('n2', 1), forwarded('n3', 1), forwarded('n1', 2)]);
+    await out.flush();
+    assert.equal(env.counters.get('output.cluster', 'discarded', 'max_origins').value, 1);
+    assert.equal(env.counters.get('output.cluster', 'written').value, 3);
+  });
+
   it('refuses a path template that leaves the log root', () => {
     assert.match(clusterTemplateProblem('../%{node}', '/var/log/maillogd') ?? '', /outside the log root/);
     assert.equal(clusterTemplateProblem('cluster/%Y/%{node}', '/var/log/maillogd'), null);

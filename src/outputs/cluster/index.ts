@@ -20,7 +20,7 @@ import { makeDirs } from '../../util/dirs.js';
 import { decodeForward } from '../forward/envelope.js';
 import { checkClusterOutput, type ClusterOutputConfig } from './config.js';
 import { ClusterPaths } from './path.js';
-import { ClusterState, originKey } from './state.js';
+import { ClusterState, originKey, syncDir } from './state.js';
 
 export { clusterOutputSpec, checkClusterOutput, type ClusterOutputConfig } from './config.js';
 
@@ -62,6 +62,8 @@ export class ClusterOutput implements Output {
   private readonly dirty = new Set<string>();
   /** The last seqs of what has been written (committed with the files). */
   private seenWritten: Map<string, number> | null = null;
+  /** The last round whose commit failed. */
+  private failedRound = 0;
   /** Rounds up to this one commit what they wrote (flush asks for it). */
   private commitUpTo = 0;
   private lastCommit = 0;
@@ -71,7 +73,7 @@ export class ClusterOutput implements Output {
   private status: 'new' | 'open' | 'closing' | 'closed' = 'new';
   private closing: Promise<void> | null = null;
   private errorLoggedAt = -Infinity;
-  private readonly c: Record<'written' | 'bytes' | 'duplicate' | 'plain' | 'discarded_plain' | 'discarded_path' | 'discarded_write' | 'discarded_closed', Counter>;
+  private readonly c: Record<'written' | 'bytes' | 'duplicate' | 'plain' | 'discarded_plain' | 'discarded_path' | 'discarded_write' | 'discarded_closed' | 'discarded_origins', Counter>;
 
   constructor(private readonly config: ClusterOutputConfig, private readonly ctx: OutputContext) {
     this.scope = `output.${ctx.id}`;
@@ -83,6 +85,7 @@ export class ClusterOutput implements Output {
       written: get('written'), bytes: get('bytes'), duplicate: get('duplicate'), plain: get('plain'),
       discarded_plain: get('discarded', 'plain'), discarded_path: get('discarded', 'path_outside_root'),
       discarded_write: get('discarded', 'write_failed'), discarded_closed: get('discarded', 'closed'),
+      discarded_origins: get('discarded', 'max_origins'),
     };
   }
 
@@ -123,7 +126,13 @@ export class ClusterOutput implements Output {
       let file: string | null;
       if (fwd) {
         const key = originKey(fwd.node, fwd.subcluster, fwd.log);
-        const last = this.accepted.get(key) ?? 0;
+        const known = this.accepted.get(key);
+        if (known === undefined && this.accepted.size >= this.config.max_origins) {
+          this.c.discarded_origins.value++;
+          this.reportError('too many node/subcluster/log origins', new Error(`more than max_origins = ${this.config.max_origins}; records of new ones are discarded`));
+          continue;
+        }
+        const last = known ?? 0;
         if (fwd.seq <= last) {
           this.c.duplicate.value++;
           continue;
@@ -177,19 +186,22 @@ export class ClusterOutput implements Output {
       if (!this.running) break; // nothing left to write or commit
       await this.running;
     }
+    if (this.failedRound >= target) throw new Error(`${this.scope}: what was written could not be committed (see the errors above)`);
   }
 
   /** Closes every file (logrotate may have moved them); the next record opens its path again. */
   async reopen(): Promise<void> {
     await this.flush();
-    await this.closeFiles([...this.files.keys()]);
-    // A file moved away or cut by logrotate is no longer ours to repair.
-    for (const [file, len] of [...this.state.files]) {
-      const size = await fs.promises.stat(file).then((s) => s.size, () => -1);
-      if (size !== len) this.state.files.delete(file);
-    }
-    this.sizes.clear();
-    await this.state.save();
+    await this.exclusive(async () => {
+      await this.closeFiles([...this.files.keys()]);
+      // A file moved away or cut by logrotate is no longer ours to repair.
+      for (const [file, len] of [...this.state.files]) {
+        const size = await fs.promises.stat(file).then((st) => st.size, () => -1);
+        if (size !== len) this.state.files.delete(file);
+      }
+      this.sizes.clear();
+      await this.saveState();
+    });
   }
 
   close(): Promise<void> {
@@ -198,13 +210,26 @@ export class ClusterOutput implements Output {
         this.status = 'closing';
         if (this.sweepTimer) clearInterval(this.sweepTimer);
         if (this.commitTimer) clearInterval(this.commitTimer);
-        await this.flush();
-        await this.closeFiles([...this.files.keys()]);
-        await this.state.save().catch((err: Error) => this.ctx.log.error(`${this.scope}: cannot save ${this.state.file}: ${err.message}`));
+        await this.flush().catch((err: Error) => this.ctx.log.error(`${this.scope}: ${err.message}`));
+        await this.exclusive(async () => {
+          await this.closeFiles([...this.files.keys()]);
+          await this.saveState();
+        });
       }
       this.status = 'closed';
     })();
     return this.closing;
+  }
+
+  /** Runs `fn` with no round running and none starting until it is done. */
+  private async exclusive(fn: () => Promise<void>): Promise<void> {
+    while (this.running) await this.running;
+    const p = fn();
+    this.running = p.catch(() => undefined).finally(() => {
+      this.running = null;
+      if (this.pending.size > 0) this.kick();
+    });
+    await p;
   }
 
   private kick(): void {
@@ -212,7 +237,10 @@ export class ClusterOutput implements Output {
     const commitDue = this.dirty.size > 0 && (this.rounds < this.commitUpTo || Date.now() - this.lastCommit >= COMMIT_MS);
     if (this.pending.size === 0 && !commitDue && !this.stateDirty && !this.hasIdle()) return;
     const round = ++this.rounds;
-    this.running = this.run(round).finally(() => {
+    this.running = this.run(round).catch((err: Error) => {
+      this.failedRound = round;
+      this.reportError('round failed', err);
+    }).finally(() => {
       this.running = null;
       this.done = round;
       if (this.pending.size > 0) this.kick();
@@ -234,11 +262,70 @@ export class ClusterOutput implements Output {
     const batch = this.pending;
     this.pending = new Map();
     const seen = new Map(this.accepted);
-    let newFiles = false;
     const now = Date.now();
+    // At most max_open_files files at a time, each kept open until its part is written.
+    const entries = [...batch];
+    for (let at = 0; at < entries.length; at += this.config.max_open_files) {
+      const part = entries.slice(at, at + this.config.max_open_files);
+      try {
+        await this.writeFiles(part, now);
+      } catch (err) {
+        for (const [, p] of entries.slice(at)) {
+          if (p.sink.len === 0) continue;
+          this.lost(p.records);
+          this.pendingBytes -= p.sink.len;
+          p.sink.reset();
+        }
+        throw err;
+      }
+    }
+    this.seenWritten = seen;
+    if (this.dirty.size > 0 && (round <= this.commitUpTo || now - this.lastCommit >= COMMIT_MS)) await this.commit();
+    await this.closeIdle(now);
+    if (this.stateDirty) await this.saveState();
+    if (!this.busy && this.drainWaiters.length) for (const w of this.drainWaiters.splice(0)) w();
+  }
+
+  /**
+   * Syncs the files written since the last commit, then records their lengths and the last seqs.
+   * Throws when a sync or the save fails (the files stay to be committed by a later round).
+   */
+  private async commit(): Promise<void> {
+    const files = [...this.dirty];
+    if (this.config.fsync) {
+      await Promise.all(files.map(async (file) => {
+        const f = this.files.get(file);
+        if (f) await f.fh.datasync();
+      }));
+    }
+    const before = new Map(this.state.files);
+    for (const file of files) {
+      const size = this.sizes.get(file);
+      if (size === undefined) this.state.files.delete(file);
+      else this.state.files.set(file, size);
+    }
+    const seenBefore = new Map(this.state.seen);
+    if (this.seenWritten) for (const [k, v] of this.seenWritten) this.state.seen.set(k, v);
+    try {
+      await this.state.save();
+    } catch (err) {
+      this.state.files.clear();
+      for (const [k, v] of before) this.state.files.set(k, v);
+      this.state.seen.clear();
+      for (const [k, v] of seenBefore) this.state.seen.set(k, v);
+      throw new Error(`cannot save ${this.state.file}: ${(err as Error).message}`, { cause: err });
+    }
+    for (const file of files) this.dirty.delete(file);
+    this.stateDirty = false;
+    this.lastCommit = Date.now();
+  }
+
+  private async writeFiles(part: [string, Pending][], now: number): Promise<void> {
+    const pinned = new Set(part.map(([file]) => file));
     const handles = new Map<string, OpenFile | null>();
-    for (const file of batch.keys()) {
-      const f = await this.fileFor(file, now);
+    let newFiles = false;
+    for (const [file] of part) {
+      const f = await this.fileFor(file, now, pinned);
       handles.set(file, f);
       if (f && !this.sizes.has(file)) {
         const size = (await f.fh.stat()).size;
@@ -250,13 +337,14 @@ export class ClusterOutput implements Output {
       }
     }
     // A new file's starting length is recorded before anything is written to it.
-    if (newFiles) await this.saveState();
-    await Promise.all([...batch].map(async ([file, p]) => {
+    if (newFiles) await this.state.save();
+    await Promise.all(part.map(async ([file, p]) => {
       const f = handles.get(file);
       const bytes = p.sink.len;
       if (!f) {
         this.lost(p.records);
         this.pendingBytes -= bytes;
+        p.sink.reset();
         return;
       }
       try {
@@ -276,32 +364,9 @@ export class ClusterOutput implements Output {
       } finally {
         this.dirty.add(file);
         this.pendingBytes -= bytes;
+        p.sink.reset();
       }
     }));
-    this.seenWritten = seen;
-    if (this.dirty.size > 0 && (round <= this.commitUpTo || now - this.lastCommit >= COMMIT_MS)) await this.commit();
-    await this.closeIdle(now);
-    if (this.stateDirty) await this.saveState();
-    if (!this.busy && this.drainWaiters.length) for (const w of this.drainWaiters.splice(0)) w();
-  }
-
-  /** Syncs the files written since the last commit, then records their lengths and the last seqs. */
-  private async commit(): Promise<void> {
-    const files = [...this.dirty];
-    this.dirty.clear();
-    if (this.config.fsync) {
-      await Promise.all(files.map(async (file) => {
-        await this.files.get(file)?.fh.datasync().catch((err: Error) => this.reportError(`cannot sync ${file}`, err));
-      }));
-    }
-    for (const file of files) {
-      const size = this.sizes.get(file);
-      if (size === undefined) this.state.files.delete(file);
-      else this.state.files.set(file, size);
-    }
-    if (this.seenWritten) for (const [k, v] of this.seenWritten) this.state.seen.set(k, v);
-    this.lastCommit = Date.now();
-    await this.saveState();
   }
 
   private async saveState(): Promise<void> {
@@ -314,7 +379,7 @@ export class ClusterOutput implements Output {
     }
   }
 
-  private async fileFor(file: string, now: number): Promise<OpenFile | null> {
+  private async fileFor(file: string, now: number, pinned: ReadonlySet<string>): Promise<OpenFile | null> {
     const open = this.files.get(file);
     if (open) {
       this.files.delete(file);
@@ -323,14 +388,22 @@ export class ClusterOutput implements Output {
       return open;
     }
     if (this.files.size >= this.config.max_open_files) {
-      const oldest = this.files.keys().next().value;
-      if (oldest !== undefined) await this.closeFiles([oldest]);
+      // The least recently used file that this part of the round does not write.
+      for (const name of this.files.keys()) {
+        if (pinned.has(name)) continue;
+        await this.closeFiles([name]);
+        break;
+      }
     }
     try {
       await makeDirs(path.dirname(file), this.config.dir_mode);
       const fh = await fs.promises.open(file, 'a', this.config.file_mode);
       const st = await fh.stat();
-      if (st.size === 0 && (st.mode & 0o7777) !== this.config.file_mode) await fh.chmod(this.config.file_mode);
+      if (st.size === 0) {
+        if ((st.mode & 0o7777) !== this.config.file_mode) await fh.chmod(this.config.file_mode);
+        // A new file's name is made durable before its length is recorded as committed.
+        if (this.config.fsync) await syncDir(path.dirname(file));
+      }
       const f = { fh, lastUsed: now };
       this.files.set(file, f);
       return f;

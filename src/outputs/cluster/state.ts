@@ -8,6 +8,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** fsync of a directory, so that a rename or a new file in it survives a power loss. */
+export async function syncDir(dir: string): Promise<void> {
+  const fh = await fs.promises.open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
 export interface ClusterStateData {
   /** `node \t subcluster \t log` → last seq written. */
   seen: Record<string, number>;
@@ -15,18 +25,26 @@ export interface ClusterStateData {
   files: Record<string, number>;
 }
 
+/** Length-prefixed, so that no two different origins share a key whatever their names hold. */
 export function originKey(node: string, subcluster: string, log: string): string {
-  return `${node}\t${subcluster}\t${log}`;
+  return `${node.length}:${node}${subcluster.length}:${subcluster}${log.length}:${log}`;
 }
 
 export class ClusterState {
   readonly seen = new Map<string, number>();
   readonly files = new Map<string, number>();
 
+  private saves = 0;
+
   constructor(readonly file: string) {}
 
   /** Reads the state; a missing file is an empty state, a damaged one an error. */
   load(): void {
+    // Saves a crash interrupted.
+    const base = path.basename(this.file);
+    for (const f of fs.readdirSync(path.dirname(this.file))) {
+      if (f.startsWith(`${base}.`) && f.endsWith('.tmp')) fs.rmSync(path.join(path.dirname(this.file), f), { force: true });
+    }
     let text: string;
     try {
       text = fs.readFileSync(this.file, 'utf8');
@@ -61,10 +79,10 @@ export class ClusterState {
     return cut;
   }
 
-  /** Writes the state atomically and durably. */
+  /** Writes the state atomically and durably (new file, fsync, rename, fsync of the directory). */
   async save(): Promise<void> {
     const data: ClusterStateData = { seen: Object.fromEntries(this.seen), files: Object.fromEntries(this.files) };
-    const tmp = `${this.file}.tmp`;
+    const tmp = `${this.file}.${++this.saves}.tmp`;
     const fh = await fs.promises.open(tmp, 'w', 0o600);
     try {
       await fh.writeFile(JSON.stringify(data));
@@ -73,5 +91,6 @@ export class ClusterState {
       await fh.close();
     }
     await fs.promises.rename(tmp, this.file);
+    await syncDir(path.dirname(this.file));
   }
 }

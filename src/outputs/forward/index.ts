@@ -54,6 +54,7 @@ export class ForwardOutput implements Output {
   /** Connection attempts that failed since the last one that worked. */
   private failures = 0;
   private sessionOpened = false;
+  private refusedLoggedAt = -Infinity;
   private lastError = '';
   private closing: Promise<void> | null = null;
   private readonly c: Record<'sent' | 'acked' | 'resent' | 'refused' | 'connects' | 'connect_failed', Counter>;
@@ -145,8 +146,12 @@ export class ForwardOutput implements Output {
       ended: (err, unanswered) => { if (this.session === session) this.ended(err, unanswered); },
     });
     this.session = session;
-    this.sessionOpened = false;
-    session.connect();
+    try {
+      session.connect();
+    } catch (err) {
+      // tls.connect throws at once on a certificate or key it cannot use.
+      session.destroy(err as Error);
+    }
   }
 
   private opened(): void {
@@ -168,7 +173,11 @@ export class ForwardOutput implements Output {
     else {
       // The aggregator refused this one for good (a RELP sender never resends a refused message).
       this.c.refused.value++;
-      this.ctx.log.error(`${this.scope}: ${this.target()} refused record ${sent.seq}: ${code} ${text}`);
+      const now = Date.now();
+      if (now - this.refusedLoggedAt >= 60_000) {
+        this.refusedLoggedAt = now;
+        this.ctx.log.error(`${this.scope}: ${this.target()} refused record ${sent.seq}: ${code} ${text} (counted as refused; logged at most once a minute)`);
+      }
     }
     if (sent.cover > this.ackedUpTo) this.ackedUpTo = sent.cover;
     this.schedulePump();
@@ -200,13 +209,21 @@ export class ForwardOutput implements Output {
     }, wait);
   }
 
-  private schedulePump(): void {
+  private schedulePump(delayMs = 0): void {
     if (this.pumpQueued || this.state !== 'open') return;
     this.pumpQueued = true;
-    setImmediate(() => {
+    const run = (): void => {
       this.pumpQueued = false;
-      this.pump();
-    });
+      try {
+        this.pump();
+      } catch (err) {
+        // The journal could not be read: tried again in a while, never thrown out of a timer.
+        this.ctx.log.error(`${this.scope}: cannot read the journal: ${(err as Error).message}; trying again in 1 s`);
+        this.schedulePump(1000);
+      }
+    };
+    if (delayMs > 0) setTimeout(run, delayMs).unref();
+    else setImmediate(run);
   }
 
   /** Sends what the journal has past sentUpTo, as far as the window allows. */
