@@ -3,7 +3,8 @@
 // is routed again at the next start (some lines may then be written twice; none is missing).
 
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { lines, ROOT, startDaemon, tempDir } from './support/daemon.js';
 import { feedTcp, numberOf, numberedText } from './support/feed.js';
@@ -11,12 +12,17 @@ import { waitFor } from './support/wait.js';
 
 const COUNT = 300_000;
 const CTL_JS = path.join(ROOT, 'dist/cli/maillogctl.js');
+const execFileAsync = promisify(execFile);
 
-function received(socket: string): number {
-  const r = spawnSync(process.execPath, [CTL_JS, '--socket', socket, 'stats', '--format', 'json'], { encoding: 'utf8' });
-  if (r.status !== 0) return -1;
-  const { counters } = JSON.parse(r.stdout) as { counters: { component: string; name: string; value: number }[] };
-  return counters.find((c) => c.component === 'input.tcp' && c.name === 'received')?.value ?? 0;
+/** The tcp input's received counter, asked without blocking (the feed runs in this process). */
+async function received(socket: string): Promise<number> {
+  try {
+    const { stdout } = await execFileAsync(process.execPath, [CTL_JS, '--socket', socket, 'stats', '--format', 'json']);
+    const { counters } = JSON.parse(stdout) as { counters: { component: string; name: string; value: number }[] };
+    return counters.find((c) => c.component === 'input.tcp' && c.name === 'received')?.value ?? 0;
+  } catch {
+    return -1;
+  }
 }
 
 describe('tcp input with journal = true', function () {
@@ -40,7 +46,7 @@ outputs = all
     // Paced, so that the SIGKILL falls in the middle of the stream.
     const feeding = feedTcp(port, COUNT, (i) => `<22>Nov 22 10:00:00 mx1 app[1]: ${numberedText(i)}\n`, 100_000).catch(() => undefined);
     const control = path.join(dir, 'control.sock');
-    await waitFor('a third of the records', () => received(control) >= COUNT / 3, 60_000, 100);
+    await waitFor('a third of the records', async () => (await received(control)) >= COUNT / 3, 60_000, 100);
     d.proc.kill('SIGKILL');
     await new Promise((r) => d.proc.once('exit', r));
     await feeding;

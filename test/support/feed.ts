@@ -17,13 +17,17 @@ export function numberOf(line: string): number | null {
 /** Writes `count` lines made by `line(i)` (1-based) to 127.0.0.1:port; `perSec` = 0 for full speed. */
 export async function feedTcp(port: number, count: number, line: (i: number) => string, perSec = 0): Promise<void> {
   const sock = net.connect({ port, host: '127.0.0.1' });
+  // A receiver that goes away (a test killing it) fails the feed, never the test process.
+  let failed: Error | null = null;
+  sock.on('error', (err) => { failed = err; });
   await once(sock, 'connect');
   const chunk = 500;
   const start = Date.now();
   for (let i = 1; i <= count; i += chunk) {
+    if (failed || sock.destroyed) throw failed ?? new Error('connection closed by the receiver');
     let s = '';
     for (let j = i; j < i + chunk && j <= count; j++) s += line(j);
-    if (!sock.write(s)) await once(sock, 'drain');
+    if (!sock.write(s)) await Promise.race([once(sock, 'drain'), once(sock, 'close')]);
     if (perSec > 0) {
       const due = start + ((i + chunk - 1) / perSec) * 1000;
       const wait = due - Date.now();
