@@ -86,6 +86,8 @@ export interface Output {
 export interface JournalFeed {
   /** This machine's name (the default node name). */
   readonly hostname: string;
+  /** The journal's identity: another one after the journal was made anew (its seqs start again). */
+  readonly journalId: string;
   /** Adds the subscriber if it is missing: from 'begin' it gets everything still kept. */
   attach(subscriber: string, from: 'begin' | 'end'): void;
   /** The subscriber's checkpoint: every record up to it is done. */

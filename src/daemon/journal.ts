@@ -145,6 +145,7 @@ export class DaemonJournal implements DurableLog {
     const journal = this.journal;
     return {
       hostname,
+      journalId: journal.id,
       attach: (name, from) => journal.addSubscriber(name, from),
       checkpoint: (name) => journal.subscribers().find((s) => s.name === name)?.checkpoint ?? 0,
       read: (name, after, max) => {

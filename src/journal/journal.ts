@@ -4,6 +4,7 @@
 // tail and reports (never drops quietly, never throws on) damage further in; appends are made
 // durable by group commit (one fdatasync for every batch of records, at most fsyncIntervalMs late).
 
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Checkpoints, UnknownSubscriberError, checkSubscriberName, syncDir } from './checkpoints.js';
@@ -61,6 +62,30 @@ function resolveOptions(o: JournalOptions): Required<JournalOptions> {
   return r;
 }
 
+const ID_FILE = 'id';
+
+function readOrMakeId(dir: string): string {
+  const file = path.join(dir, ID_FILE);
+  try {
+    const id = fs.readFileSync(file, 'utf8').trim();
+    if (/^[0-9a-f]{16,64}$/.test(id)) return id;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const id = randomBytes(8).toString('hex');
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, `${id}\n`, { mode: 0o640 });
+  const fd = fs.openSync(tmp, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  syncDir(dir);
+  return id;
+}
+
 function writeAll(fd: number, buf: Buffer, len: number, pos: number): void {
   for (let off = 0; off < len;) off += fs.writeSync(fd, buf, off, len - off, pos + off);
 }
@@ -68,6 +93,11 @@ function writeAll(fd: number, buf: Buffer, len: number, pos: number): void {
 export class Journal {
   readonly dir: string;
   readonly recovered: JournalRecovery;
+  /**
+   * This journal's identity (the `id` file, made at its first open): a journal made again in the
+   * same place (its directory wiped) has another, so readers elsewhere can tell its seqs start anew.
+   */
+  id = '';
 
   private readonly opts: Required<JournalOptions>;
   private readonly store: SegmentStore;
@@ -118,6 +148,7 @@ export class Journal {
     const j = new Journal(path.resolve(dir), resolveOptions(options));
     try {
       j.recover();
+      j.id = readOrMakeId(j.dir);
     } catch (err) {
       j.closeFds();
       throw new Error(`journal ${dir}: ${(err as Error).message}`, { cause: err });

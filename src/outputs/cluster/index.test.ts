@@ -11,11 +11,11 @@ import { clusterTemplateProblem } from './path.js';
 const TIME = '2026-11-22T10:00:00Z';
 
 /** The record an aggregator's relp input makes of what node `node` forwarded as its `seq`. */
-function forwarded(node: string, seq: number, text = `record ${seq}`, log = 'mainlog'): LogRecord {
+function forwarded(node: string, seq: number, text = `record ${seq}`, log = 'mainlog', journal = 'aaaaaaaaaaaaaaaa'): LogRecord {
   const rec = new LogRecord(Buffer.from(`<22>1 ${TIME} ${node}-host app - - - ${text}`), Date.parse(TIME), 'tcp', '192.0.2.1');
   parseRecord(rec, 'x');
   rec.journalSeq = seq;
-  const outer = new LogRecord(encodeForward(rec, { node, subcluster: 'eu', log }), Date.now(), 'relp', '127.0.0.1');
+  const outer = new LogRecord(encodeForward(rec, { node, subcluster: 'eu', log, journal }), Date.now(), 'relp', '127.0.0.1');
   parseRecord(outer, '127.0.0.1');
   return outer;
 }
@@ -76,6 +76,17 @@ describe('outputs/cluster', () => {
     assert.equal(env.counters.get('output.cluster', 'written').value, 4 + 3);
   });
 
+  it('takes seqs from 1 again from a node whose journal was made anew', async () => {
+    const out = make();
+    await out.open();
+    out.write([forwarded('n1', 1), forwarded('n1', 2), forwarded('n1', 3)]);
+    out.write([forwarded('n1', 1, 'anew 1', 'mainlog', 'bbbbbbbbbbbbbbbb'), forwarded('n1', 2, 'anew 2', 'mainlog', 'bbbbbbbbbbbbbbbb'),
+      forwarded('n1', 2, 'anew 2', 'mainlog', 'bbbbbbbbbbbbbbbb')]);
+    await out.flush();
+    assert.deepEqual(read(fileOf('n1')).map((l) => l.split(' - ').pop()), ['record 1', 'record 2', 'record 3', 'anew 1', 'anew 2']);
+    assert.equal(env.counters.get('output.cluster', 'duplicate').value, 1);
+  });
+
   it('cuts lines written after the last recorded state, so that their resend is written once', async () => {
     const out = make({ fsync: false });
     await out.open();
@@ -120,7 +131,7 @@ describe('outputs/cluster', () => {
       const rec = new LogRecord(Buffer.from('<13>1 - h a - - - x'), 0, 'tcp', '');
       parseRecord(rec, 'x');
       rec.journalSeq = seq;
-      const outer = new LogRecord(encodeForward(rec, { node, subcluster: '..', log }), 0, 'relp', '');
+      const outer = new LogRecord(encodeForward(rec, { node, subcluster: '..', log, journal: '' }), 0, 'relp', '');
       parseRecord(outer, 'x');
       return outer;
     };

@@ -125,7 +125,7 @@ export class ClusterOutput implements Output {
       let rec: LogRecord;
       let file: string | null;
       if (fwd) {
-        const key = originKey(fwd.node, fwd.subcluster, fwd.log);
+        const key = originKey(fwd.node, fwd.subcluster, fwd.log, fwd.journal);
         const known = this.accepted.get(key);
         if (known === undefined && this.accepted.size >= this.config.max_origins) {
           this.c.discarded_origins.value++;

@@ -19,15 +19,18 @@ export async function syncDir(dir: string): Promise<void> {
 }
 
 export interface ClusterStateData {
-  /** `node \t subcluster \t log` → last seq written. */
+  /** originKey(node, subcluster, log, journal) → last seq written. */
   seen: Record<string, number>;
   /** Absolute path → committed length in bytes. */
   files: Record<string, number>;
 }
 
-/** Length-prefixed, so that no two different origins share a key whatever their names hold. */
-export function originKey(node: string, subcluster: string, log: string): string {
-  return `${node.length}:${node}${subcluster.length}:${subcluster}${log.length}:${log}`;
+/**
+ * Length-prefixed, so that no two different origins share a key whatever their names hold. The
+ * node's journal id is part of it: a node whose journal was made anew counts its seqs from 1 again.
+ */
+export function originKey(node: string, subcluster: string, log: string, journal: string): string {
+  return `${node.length}:${node}${subcluster.length}:${subcluster}${log.length}:${log}${journal}`;
 }
 
 export class ClusterState {

@@ -7,7 +7,7 @@ import { parseSd } from '../../syslog/sd.js';
 import { parse, render } from '../../syslog/syslog.testkit.js';
 import { CLUSTER_SD_ID, decodeForward, encodeForward } from './envelope.js';
 
-const ORIGIN = { node: 'mx1.example', subcluster: 'eu-west', log: 'mainlog' };
+const ORIGIN = { node: 'mx1.example', subcluster: 'eu-west', log: 'mainlog', journal: '0123456789abcdef' };
 
 /** What an aggregator's relp input makes of the data: a record parsed from it. */
 function received(data: Buffer): LogRecord {
@@ -37,7 +37,7 @@ describe('outputs/forward/envelope', () => {
     assert.equal(outer.severity, 6);
     const el = parseSd(outer.sd).find((e) => e.id === CLUSTER_SD_ID);
     assert.deepEqual(Object.fromEntries(el!.params), {
-      node: 'mx1.example', subcluster: 'eu-west', log: 'mainlog', seq: '812', input: 'tcp_in', peer: '192.0.2.7',
+      node: 'mx1.example', subcluster: 'eu-west', log: 'mainlog', journal: '0123456789abcdef', seq: '812', input: 'tcp_in', peer: '192.0.2.7',
       received: String(rec.receivedAt),
     });
     assert.equal(outer.msg.toString(), rec.raw.toString(), 'MSG is the frame as received');
@@ -47,7 +47,7 @@ describe('outputs/forward/envelope', () => {
     const rec = journaled('<22>Nov 22 10:00:01 mailhost postfix/smtpd[123]: connect', 5);
     const back = decodeForward(received(encodeForward(rec, ORIGIN)))!;
     assert.equal(back.seq, 5);
-    assert.deepEqual([back.node, back.subcluster, back.log], ['mx1.example', 'eu-west', 'mainlog']);
+    assert.deepEqual([back.node, back.subcluster, back.log, back.journal], ['mx1.example', 'eu-west', 'mainlog', '0123456789abcdef']);
     for (const f of ['hostname', 'app', 'program', 'procid', 'facility', 'severity', 'time', 'input', 'peer', 'receivedAt'] as const) {
       assert.deepEqual(back.record[f], rec[f], f);
     }
@@ -57,7 +57,7 @@ describe('outputs/forward/envelope', () => {
   it('keeps the host a local syslog() line was given, the truncated flag and awkward values', () => {
     const rec = journaled('<22>Nov 22 10:00:01 postfix/pickup[9]: no host here', 9, 'local-box');
     rec.flags |= RecordFlag.NO_HOSTNAME | RecordFlag.TRUNCATED;
-    const origin = { node: 'n"1]\\', subcluster: 'a]b', log: 'x"y' };
+    const origin = { node: 'n"1]\\', subcluster: 'a]b', log: 'x"y', journal: '' };
     const back = decodeForward(received(encodeForward(rec, origin)))!;
     assert.deepEqual([back.node, back.subcluster, back.log], ['n"1]\\', 'a]b', 'x"y']);
     assert.equal(back.record.hostname, 'local-box');
@@ -79,7 +79,7 @@ describe('outputs/forward/envelope', () => {
       (bytes, node, log, seq) => {
         const raw = Buffer.from(bytes);
         const rec = journaled(raw, seq);
-        const back = decodeForward(received(encodeForward(rec, { node, subcluster: 'sc', log })));
+        const back = decodeForward(received(encodeForward(rec, { node, subcluster: 'sc', log, journal: 'feedfacecafebeef' })));
         assert.ok(back, 'decoded');
         assert.deepEqual(back.record.raw, raw);
         assert.equal(back.seq, seq);

@@ -1,9 +1,10 @@
 // What a `forward` output sends for each record, and how an aggregator reads it back. The RELP
 // `syslog` data is an RFC 5424 message (so any RELP receiver, rsyslog's imrelp included, can take
 // it) whose header repeats the record's own, whose structured data names where it comes from:
-//   [maillogd@32473 node="mx1" subcluster="eu" log="mainlog" seq="812" input="relp" peer="10.0.0.7" received="1763804544123"]
+//   [maillogd@32473 node="mx1" subcluster="eu" log="mainlog" journal="9f…" seq="812" input="relp" peer="10.0.0.7" received="1763804544123"]
 // and whose MSG is the frame exactly as the node received it. The aggregator parses that frame
-// again, so it writes what the node would have written; (node, log, seq) identifies the record.
+// again, so it writes what the node would have written; (node, subcluster, log, journal, seq)
+// identifies the record.
 
 import { LogRecord, RecordFlag } from '../../record.js';
 import { escapeSdValue } from '../../syslog/sd.js';
@@ -17,6 +18,8 @@ export interface Origin {
   readonly node: string;
   readonly subcluster: string;
   readonly log: string;
+  /** The node journal's identity ('' when the sender gave none): seqs count within one journal. */
+  readonly journal: string;
 }
 
 export interface ClusterRecord extends Origin {
@@ -53,7 +56,8 @@ let lastSource = { input: '', peer: '', text: ' input="" peer=""' };
 export function encodeForward(rec: LogRecord, origin: Origin): Buffer {
   let head0 = originSd.get(origin);
   if (head0 === undefined) {
-    head0 = `[${CLUSTER_SD_ID}${sdParam('node', origin.node)}${sdParam('subcluster', origin.subcluster)}${sdParam('log', origin.log)}`;
+    head0 = `[${CLUSTER_SD_ID}${sdParam('node', origin.node)}${sdParam('subcluster', origin.subcluster)}${sdParam('log', origin.log)}` +
+      (origin.journal ? sdParam('journal', origin.journal) : '');
     originSd.set(origin, head0);
   }
   if (rec.input !== lastSource.input || rec.peer !== lastSource.peer) {
@@ -124,5 +128,5 @@ export function decodeForward(outer: LogRecord): ClusterRecord | null {
     Number.isFinite(received) ? received : outer.receivedAt, input, peer);
   parseRecord(inner, p.get('host') ?? (peer || node));
   if (p.get('truncated') === '1') inner.flags |= RecordFlag.TRUNCATED;
-  return { node, subcluster: p.get('subcluster') || 'default', log: p.get('log') || 'mainlog', seq, record: inner };
+  return { node, subcluster: p.get('subcluster') || 'default', log: p.get('log') || 'mainlog', journal: p.get('journal') ?? '', seq, record: inner };
 }

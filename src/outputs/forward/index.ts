@@ -80,7 +80,7 @@ export class ForwardOutput implements Output {
       throw new Error(`${this.scope}: journal subscriber ${this.subscriber}: ${(err as Error).message}`, { cause: err });
     }
     this.feed = feed;
-    this.origin = { node: this.config.node || feed.hostname, subcluster: this.config.subcluster, log: this.config.log };
+    this.origin = { node: this.config.node || feed.hostname, subcluster: this.config.subcluster, log: this.config.log, journal: feed.journalId };
     this.sentUpTo = this.ackedUpTo = this.committed = feed.checkpoint(this.subscriber);
     this.state = 'open';
     this.commitTimer = setInterval(() => this.commit(), this.config.commit_interval_ms);
