@@ -96,7 +96,7 @@ outputs = agg
     const all = lines(out);
     const first = all.find((l) => numberOf(l) === 1)!;
     const [sd, msg] = [first.slice(0, first.indexOf('|')), first.slice(first.indexOf('|') + 1)];
-    assert.match(sd, /^\[maillogd@32473 node="node7" subcluster="lab" log="mainlog" seq="\d+" input="tcp" peer="127\.0\.0\.1" received="\d+"\]$/);
+    assert.match(sd, /^\[maillogd@32473 node="node7" subcluster="lab" log="mainlog" journal="[0-9a-f]{16}" seq="\d+" input="tcp" peer="127\.0\.0\.1" received="\d+"\]$/);
     // rsyslog keeps the leading SP of MSG; the node's frame follows it byte for byte.
     assert.equal(msg.trimStart(), `<22>Nov 22 10:00:00 mx1 postfix/qmgr[77]: ${numberedText(1)}`);
     assert.ok(all.every((l) => /seq="\d+"/.test(l)), 'every line carries its journal seq');
