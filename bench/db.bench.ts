@@ -1,16 +1,30 @@
-// Database outputs: rows/s into SQLite (through SqliteStore, the whole schema and its indexes) and
-// into PostgreSQL (PostgresStore, COPY, on a server this script starts), then query latency on a
-// table of --rows rows (default 10,000,000) for each shape maillogctl asks. Prints medians.
+// Database outputs: rows/s into SQLite and into PostgreSQL (on a server this script starts), two
+// ways each, then query latency on a table of --rows rows for each shape maillogctl asks.
+//   store:  Store.insert() on rows built before the clock starts, each batch awaited: the
+//           database and its driver alone (SQLite: the thread hand-off included).
+//   output: parsed records (parsed before the clock starts) written to the output as the daemon
+//           does, 512 at a time, fed only while fewer than 4 × batch_max_rows rows wait (below
+//           memory_max_rows, so nothing goes to the spool): record → row conversion, batching and
+//           the store, until flush() returns.
+// Prints the median of --runs runs for each case, with the other CPU work seen on the machine.
 // Run: node --import tsx bench/db.bench.ts [--db sqlite|postgres|both] [--rows N] [--insert N] [--runs R]
+//      [--only store|output|query]
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { Output } from '../src/component.js';
 import { PostgresStore } from '../src/db/postgres.js';
 import type { RecordQuery } from '../src/db/query.js';
 import { emptyBatch, type RecordRow, type RowBatch } from '../src/db/rows.js';
 import { SqliteStore } from '../src/db/sqlite.js';
 import type { Store } from '../src/db/store.js';
+import { outputEnv, validConfig, type OutputEnv } from '../src/outputs/output.testkit.js';
+import { createPostgresOutput, postgresOutputSpec } from '../src/outputs/postgres/index.js';
+import { createSqliteOutput, sqliteOutputSpec } from '../src/outputs/sqlite/index.js';
+import { LogRecord } from '../src/record.js';
+import { parseRecord } from '../src/syslog/parse.js';
 import { startPostgres } from '../test/support/postgres.js';
 
 function option(name: string, def: string): string {
@@ -19,16 +33,23 @@ function option(name: string, def: string): string {
 }
 const WHICH = option('--db', 'both');
 const ROWS = Number(option('--rows', '10000000'));
-const INSERT = Number(option('--insert', '500000'));
+const INSERT = Number(option('--insert', '300000'));
 const RUNS = Number(option('--runs', '3'));
+const ONLY = option('--only', '');
+/** No case may run longer than this. */
+const CASE_MAX_MS = 15 * 60_000;
 
 const T0 = Date.UTC(2026, 10, 1) * 1000;
 const HOSTS = 200;
 const APPS = ['postfix/smtpd', 'postfix/smtp', 'postfix/qmgr', 'postfix/cleanup', 'dovecot', 'ecelerity', 'emg', 'axigen'];
 
+const queueId = (i: number) => ((Math.floor(i / 5) * 2654435761) >>> 0).toString(16).toUpperCase().padStart(8, '0') + 'A1';
+const messageOf = (i: number, id: string) =>
+  `${id}: to=<user${i % 100000}@example.net>, relay=mx.example.net[192.0.2.${i % 250}]:25, delay=0.${i % 10}, status=sent (250 2.0.0 Ok queued as ${id})`;
+
 /** Row i: ~200 B of message, a Postfix-like queue id (one id per 5 rows), spread over 30 days. */
 function row(i: number, total: number): RecordRow {
-  const id = ((Math.floor(i / 5) * 2654435761) >>> 0).toString(16).toUpperCase().padStart(8, '0') + 'A1';
+  const id = queueId(i);
   return {
     timeUs: T0 + Math.floor(i * (30 * 86_400_000_000 / total)),
     receivedUs: T0 + Math.floor(i * (30 * 86_400_000_000 / total)) + 1500,
@@ -41,13 +62,29 @@ function row(i: number, total: number): RecordRow {
     severity: i % 97 === 0 ? 3 : 6,
     levelScheme: null,
     levelValue: null,
-    message: `${id}: to=<user${i % 100000}@example.net>, relay=mx.example.net[192.0.2.${i % 250}]:25, delay=0.${i % 10}, status=sent (250 2.0.0 Ok queued as ${id})`,
+    message: messageOf(i, id),
     dialect: null,
     disposition: null,
     fields: null,
     input: 'tcp',
     peer: '127.0.0.1',
   };
+}
+
+/** The same rows as RFC 3164 lines, parsed as a TCP input would hand them over. */
+function records(n: number): LogRecord[] {
+  const out: LogRecord[] = [];
+  const start = Date.UTC(2026, 10, 22, 10, 0, 0);
+  for (let i = 0; i < n; i++) {
+    const t = new Date(start + Math.floor(i / 50) * 1000);
+    const stamp = `Nov ${String(t.getUTCDate()).padStart(2, ' ')} ${t.toISOString().slice(11, 19)}`;
+    const pri = i % 97 === 0 ? 19 : 22;
+    const line = `<${pri}>${stamp} mx${i % HOSTS}.example.org ${APPS[i % APPS.length]}[${1000 + (i % 30000)}]: ${messageOf(i, queueId(i))}`;
+    const rec = new LogRecord(Buffer.from(line), start + i, 'tcp', '127.0.0.1');
+    parseRecord(rec, 'fallback');
+    out.push(rec);
+  }
+  return out;
 }
 
 function batches(from: number, n: number, size: number, total: number): RowBatch[] {
@@ -62,17 +99,91 @@ function batches(from: number, n: number, size: number, total: number): RowBatch
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function insertRate(make: () => Promise<Store>, batchSize: number): Promise<number> {
-  const rates: number[] = [];
+/** CPU seconds the whole machine spent (all cores), from /proc/stat. */
+function machineCpu(): number {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return (f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!) / 100;
+}
+
+interface Rate {
+  rowsPerSec: number;
+  /** Longest the event loop waited, ms (output cases). */
+  loopMaxMs?: number;
+  /** CPU s of this process per 1,000 rows (both threads). */
+  cpuMsPerKRow: number;
+  /** Other CPU work on the machine during the run, in cores (0..ncpu): what else was running. */
+  busyCores: number;
+}
+
+async function measure(rows: number, fn: () => Promise<void>): Promise<Rate> {
+  const c0 = process.cpuUsage();
+  const m0 = machineCpu();
+  const t = performance.now();
+  await fn();
+  const s = (performance.now() - t) / 1000;
+  const cpu = process.cpuUsage(c0);
+  const own = (cpu.user + cpu.system) / 1e6;
+  return { rowsPerSec: rows / s, cpuMsPerKRow: own * 1e6 / rows, busyCores: (machineCpu() - m0) / s };
+}
+
+function report(label: string, rates: Rate[]): void {
+  const r = median(rates.map((x) => x.rowsPerSec));
+  const cpu = median(rates.map((x) => x.cpuMsPerKRow));
+  const all = rates.map((x) => Math.round(x.rowsPerSec)).join(', ');
+  const busy = rates.map((x) => x.busyCores.toFixed(2)).join(', ');
+  const loop = rates[0]?.loopMaxMs !== undefined ? `; event loop held at most ${rates.map((x) => x.loopMaxMs!.toFixed(0)).join(', ')} ms` : '';
+  console.log(`${label}: ${Math.round(r)} rows/s (median of ${rates.length}: ${all}); ` +
+    `${cpu.toFixed(1)} ms CPU of this process per 1,000 rows; whole machine busy ${busy} cores${loop}`);
+}
+
+async function storeRate(make: () => Promise<Store>, batchSize: number): Promise<Rate[]> {
+  const rates: Rate[] = [];
   for (let r = 0; r < RUNS; r++) {
     const store = await make();
     const bs = batches(0, INSERT, batchSize, INSERT);
-    const t = performance.now();
-    for (const b of bs) await store.insert(b);
-    rates.push(INSERT / ((performance.now() - t) / 1000));
+    rates.push(await measure(INSERT, async () => {
+      for (const b of bs) await store.insert(b);
+    }));
     await store.close();
   }
-  return median(rates);
+  return rates;
+}
+
+/** Feeds `recs` to the output 512 at a time, never more than `window` rows ahead of what is written. */
+async function outputRate(make: (env: OutputEnv) => Output, recs: LogRecord[], window: number): Promise<Rate[]> {
+  const rates: Rate[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const env = outputEnv('bench', 'dbbench');
+    try {
+      const out = make(env);
+      await out.open();
+      const written = env.counters.get('output.bench', 'written');
+      const deadline = Date.now() + CASE_MAX_MS;
+      const loop = monitorEventLoopDelay({ resolution: 1 });
+      loop.enable();
+      const rate = await measure(recs.length, async () => {
+        for (let fed = 0; fed < recs.length;) {
+          if (Date.now() > deadline) throw new Error('the output did not keep up within the time limit');
+          if (fed - written.value < window) {
+            out.write(recs.slice(fed, fed + 512));
+            fed += 512;
+            await new Promise<void>((resolve) => setImmediate(resolve));
+          } else {
+            await new Promise<void>((resolve) => setTimeout(resolve, 1));
+          }
+        }
+        await out.flush();
+      });
+      loop.disable();
+      rates.push({ ...rate, loopMaxMs: loop.max / 1e6 });
+      await out.close();
+      const spooled = env.counters.get('output.bench', 'spooled').value;
+      if (written.value !== recs.length || spooled !== 0) throw new Error(`written ${written.value} of ${recs.length}, spooled ${spooled}`);
+    } finally {
+      fs.rmSync(env.base, { recursive: true, force: true });
+    }
+  }
+  return rates;
 }
 
 async function fill(store: Store, total: number, batchSize: number): Promise<number> {
@@ -112,8 +223,11 @@ async function queryLatency(store: Store, total: number): Promise<void> {
   }
 }
 
+const runs = (what: string) => ONLY === '' || ONLY === what;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maillogd-dbbench-'));
-console.log(`machine: ${os.cpus().length} cpus, node ${process.version}; insert runs: ${RUNS} × ${INSERT} rows; query table: ${ROWS} rows`);
+console.log(`machine: ${os.cpus().length} cpus, node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ` +
+  `insert runs: ${RUNS} × ${INSERT} rows; query table: ${ROWS} rows`);
+const recs = runs('output') ? records(INSERT) : [];
 try {
   if (WHICH === 'sqlite' || WHICH === 'both') {
     let n = 0;
@@ -122,42 +236,68 @@ try {
       await s.open();
       return s;
     };
-    for (const size of [2000, 10000]) {
-      console.log(`sqlite insert, ${size} rows per transaction: ${Math.round(await insertRate(make, size))} rows/s (median of ${RUNS})`);
+    if (runs('store')) {
+      for (const size of [2000, 10000]) report(`sqlite, store, ${size} rows per transaction`, await storeRate(make, size));
     }
-    const big = new SqliteStore({ path: path.join(dir, 'big.db'), busyTimeoutMs: 1000, synchronous: 'normal' });
-    await big.open();
-    console.log(`sqlite: filling ${ROWS} rows: ${Math.round(await fill(big, ROWS, 10000))} rows/s`);
-    console.log('sqlite query latency (median of 5):');
-    await queryLatency(big, ROWS);
-    await big.close();
+    if (runs('output')) {
+      for (const size of [2000, 10000]) {
+        report(`sqlite, output, batch_max_rows ${size}`, await outputRate((env) => createSqliteOutput(validConfig(sqliteOutputSpec, {
+          batch_max_rows: size, memory_max_rows: 5 * size,
+        }, 'output.bench'), env.ctx), recs, 4 * size));
+      }
+    }
+    if (runs('query') && ROWS > 0) {
+      const big = new SqliteStore({ path: path.join(dir, 'big.db'), busyTimeoutMs: 1000, synchronous: 'normal' });
+      await big.open();
+      console.log(`sqlite: filling ${ROWS} rows: ${Math.round(await fill(big, ROWS, 10000))} rows/s`);
+      await big.close();
+      // Read as maillogctl reads: a read-only store on the file.
+      const reader = new SqliteStore({ path: path.join(dir, 'big.db'), busyTimeoutMs: 1000, synchronous: 'normal', readonly: true });
+      await reader.open();
+      console.log('sqlite query latency (median of 5):');
+      await queryLatency(reader, ROWS);
+      await reader.close();
+    }
     for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f), { force: true });
   }
   if (WHICH === 'postgres' || WHICH === 'both') {
     const pg = await startPostgres();
     try {
       let n = 0;
-      const make = async () => {
+      const database = async () => {
         const name = `bench${n++}`;
         await pg.createDatabase(name);
-        const s = new PostgresStore({ connection: { host: pg.host, port: pg.port, user: 'postgres', database: name }, connectTimeoutMs: 5000 });
+        return name;
+      };
+      const make = async () => {
+        const s = new PostgresStore({ connection: { host: pg.host, port: pg.port, user: 'postgres', database: await database() }, connectTimeoutMs: 5000 });
         await s.open();
         return s;
       };
-      for (const size of [2000, 10000, 50000]) {
-        console.log(`postgres insert (COPY), ${size} rows per transaction: ${Math.round(await insertRate(make, size))} rows/s (median of ${RUNS})`);
+      if (runs('store')) {
+        for (const size of [2000, 10000, 50000]) report(`postgres (COPY), store, ${size} rows per transaction`, await storeRate(make, size));
       }
-      const big = await make();
-      console.log(`postgres: filling ${ROWS} rows: ${Math.round(await fill(big, ROWS, 50000))} rows/s`);
-      await big.close();
-      const again = new PostgresStore({ connection: { host: pg.host, port: pg.port, user: 'postgres', database: `bench${n - 1}` }, connectTimeoutMs: 5000 });
-      await again.open();
-      await (again as unknown as { analyze?: () => Promise<void> }).analyze?.();
-      console.log('postgres query latency (median of 5):');
-      await queryLatency(again, ROWS);
-      await again.close();
+      if (runs('output')) {
+        for (const size of [10000, 50000]) {
+          const names: string[] = [];
+          for (let r = 0; r < RUNS; r++) names.push(await database());
+          report(`postgres (COPY), output, batch_max_rows ${size}`, await outputRate((env) => createPostgresOutput(validConfig(postgresOutputSpec, {
+            host: pg.host, port: pg.port, user: 'postgres', database: names.shift()!, batch_max_rows: size, memory_max_rows: 5 * size,
+          }, 'output.bench'), env.ctx), recs, 4 * size));
+        }
+      }
+      if (runs('query') && ROWS > 0) {
+        const big = await make();
+        console.log(`postgres: filling ${ROWS} rows: ${Math.round(await fill(big, ROWS, 50000))} rows/s`);
+        await big.close();
+        const again = new PostgresStore({ connection: { host: pg.host, port: pg.port, user: 'postgres', database: `bench${n - 1}` }, connectTimeoutMs: 5000 });
+        await again.open();
+        console.log('postgres query latency (median of 5):');
+        await queryLatency(again, ROWS);
+        await again.close();
+      }
     } finally {
-      await pg.stop();
+      await pg.destroy();
     }
   }
 } finally {

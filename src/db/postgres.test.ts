@@ -5,7 +5,7 @@ import { startPostgres, type PgServer } from '../../test/support/postgres.js';
 import { waitFor } from '../../test/support/wait.js';
 import { isoMicros, PostgresStore } from './postgres.js';
 import { emptyBatch, type RecordRow, type RowBatch } from './rows.js';
-import { SCHEMA_VERSION } from './schema.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { StoreError } from './store.js';
 import { row, storeContract } from './store.contract.js';
 
@@ -176,7 +176,7 @@ describe('postgres', function () {
       connector.connector.push({ timeUs: 0, instance: '1', event: 70_000, ok: true, info: '', options: '' });
       bad.push(connector);
       for (const b of bad) {
-        await assert.rejects(store.insert(b), (e) => isTransient(false)(e) && /\((22|54)\w{3}\)|not a time/.test((e as Error).message));
+        await assert.rejects(store.insert(b), (e) => isTransient(false)(e) && /\((22|54)\w{3}\)|not a time|cannot be written/.test((e as Error).message));
       }
       assert.equal(await store.count('records'), 0);
       assert.equal(await store.count('connectorlog'), 0);
@@ -209,10 +209,25 @@ describe('postgres', function () {
         const opened = await Promise.all(stores.map((s) => s.open()));
         assert.deepEqual(opened.map((v) => v.to), stores.map(() => SCHEMA_VERSION));
         assert.equal(opened.filter((v) => v.from === 0).length, 1);
-        assert.deepEqual(await sql('SELECT version FROM maillogd_schema'), [{ version: SCHEMA_VERSION }]);
+        assert.deepEqual(await sql('SELECT version FROM maillogd_schema ORDER BY version'), MIGRATIONS.map((m) => ({ version: m.version })));
       } finally {
         await Promise.all(stores.map((s) => s.close()));
       }
+    });
+
+    it('upgrades a database an older maillogd made, keeping its rows; the id indexes then skip rows without an id', async () => {
+      await sql('CREATE TABLE maillogd_schema (version integer PRIMARY KEY, name text NOT NULL, applied timestamptz NOT NULL)');
+      for (const statement of MIGRATIONS[0]!.postgres) await sql(statement);
+      await sql('INSERT INTO maillogd_schema VALUES (1, $1, now())', [MIGRATIONS[0]!.name]);
+      await sql("INSERT INTO records (time, received, host, app, procid, msgid, mail_id, facility, severity, message, input, peer) VALUES " +
+        "('2026-11-22T10:00:01Z', now(), 'h', 'a', '', '', 'Q1', 2, 6, 'm', 'tcp', ''), " +
+        "('2026-11-22T10:00:02Z', now(), 'h', 'a', '', 'ID7', '', 2, 6, 'm', 'tcp', ''), " +
+        "('2026-11-22T10:00:03Z', now(), 'h', 'a', '', '', '', 2, 6, 'm', 'tcp', '')");
+      assert.deepEqual(await store.open(), { from: 1, to: SCHEMA_VERSION });
+      const seconds = async (msgid: string) => (await store.query({ msgid, limit: 10, from: 'oldest' })).map((r) => (r.timeUs / 1e6) % 10);
+      assert.deepEqual([await seconds('Q1'), await seconds('ID7'), await seconds('')], [[1], [2], [1, 2, 3]]);
+      const defs = await sql<{ indexname: string; indexdef: string }>("SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN ('records_mail_id', 'records_msgid') ORDER BY 1");
+      assert.deepEqual(defs.map((d) => /WHERE \(\w+ <> ''::text\)$/.test(d.indexdef)), [true, true], JSON.stringify(defs));
     });
 
     it('runs calls made together one after another', async () => {

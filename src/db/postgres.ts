@@ -1,6 +1,6 @@
 // The PostgreSQL store (node-pg): one connection, one transaction per batch, each table written
-// with COPY in text format. Calls run one after another on the connection, so a prune never
-// lands inside an insert's transaction. A connection that fails stays failed: every call then
+// with COPY in binary format (pg-copy.ts). Calls run one after another on the connection, so a
+// prune never lands inside an insert's transaction. A connection that fails stays failed: every call then
 // throws a transient StoreError until open() connects again. Settings missing from the
 // connection options come from the PG* environment variables, as libpq would take them.
 
@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
+import { copies, type Copy } from './pg-copy.js';
 import { buildSelect, storedRecord, type RecordQuery, type SqlDialect, type StoredRecord } from './query.js';
 import type { RowBatch } from './rows.js';
 import { MIGRATIONS, SCHEMA_VERSION, TIMED_TABLES } from './schema.js';
@@ -59,83 +60,12 @@ function storeError(err: unknown, what: string): StoreError {
 // Any number for the lock that serialises migrations; advisory locks are per database.
 const MIGRATION_LOCK = 0x6d6c6f67;
 
-// COPY text format: backslash, tab, newline and carriage return are escaped. PostgreSQL text
-// cannot hold NUL at all: it becomes `#000`, as control bytes do in the messages.
-const COPY_SPECIAL = /[\\\t\n\r\0]/;
-const COPY_SPECIAL_ALL = /[\\\t\n\r\0]/g;
-const COPY_ESCAPE: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '#000' };
+/** COPY data goes in CopyData messages of this size: few writes, and the server starts early. */
+const CHUNK_BYTES = 1024 * 1024;
 
-function copyText(v: string | null | undefined): string {
-  if (v === null || v === undefined) return '\\N';
-  const s = String(v);
-  return COPY_SPECIAL.test(s) ? s.replace(COPY_SPECIAL_ALL, (c) => COPY_ESCAPE[c]!) : s;
-}
-
-function copyNumber(v: number | null | undefined): string {
-  return v === null || v === undefined ? '\\N' : String(v);
-}
-
-const copyBool = (v: boolean): string => (v ? 't' : 'f');
-
-// jsonb refuses `\u0000` and a lone surrogate escape, both of which JSON.stringify can write:
-// the first becomes `#000`, the second U+FFFD. Escapes are read in pairs so `\\u0000` stays.
-const JSON_UNSUPPORTED = /\\u0000|\\u[dD][89a-fA-F]/;
-const JSON_ESCAPE = /\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u0000|\\u[dD][89a-fA-F][0-9a-fA-F]{2}|\\[^]/g;
-
-function jsonbText(v: string | null | undefined): string {
-  if (v === null || v === undefined) return '\\N';
-  const s = String(v);
-  if (!JSON_UNSUPPORTED.test(s)) return copyText(s);
-  return copyText(s.replace(JSON_ESCAPE, (e) => (e === '\\u0000' ? '#000' : e.length === 6 ? '\\ufffd' : e)));
-}
-
-interface Copy {
-  readonly sql: string;
-  readonly chunks: string[];
-}
-
-const CHUNK_CHARS = 64 * 1024;
-
-function copyOf<T>(table: string, columns: string, rows: readonly T[], line: (r: T) => string): Copy {
-  const chunks: string[] = [];
-  let chunk = '';
-  for (const r of rows) {
-    chunk += line(r) + '\n';
-    if (chunk.length >= CHUNK_CHARS) {
-      chunks.push(chunk);
-      chunk = '';
-    }
-  }
-  if (chunk) chunks.push(chunk);
-  return { sql: `COPY ${table} (${columns}) FROM STDIN`, chunks };
-}
-
-/** The COPY statements and their data for a batch; tables without rows are left out. */
-function copies(b: RowBatch): Copy[] {
-  const out: Copy[] = [];
-  if (b.records.length) {
-    out.push(copyOf('records',
-      'time, received, host, app, procid, msgid, mail_id, facility, severity, level_scheme, level_value, message, ' +
-      'dialect, disposition, fields, input, peer', b.records, (r) => [
-        isoMicros(r.timeUs), isoMicros(r.receivedUs), copyText(r.host), copyText(r.app), copyText(r.procid),
-        copyText(r.msgid), copyText(r.mailId), copyNumber(r.facility), copyNumber(r.severity), copyText(r.levelScheme),
-        copyNumber(r.levelValue), copyText(r.message), copyText(r.dialect), copyText(r.disposition), jsonbText(r.fields),
-        copyText(r.input), copyText(r.peer),
-      ].join('\t')));
-  }
-  if (b.connector.length) {
-    out.push(copyOf('connectorlog', 'time, instance, event, ok, info, options', b.connector, (r) => [
-      isoMicros(r.timeUs), copyText(r.instance), copyNumber(r.event), copyBool(r.ok), copyText(r.info), copyText(r.options),
-    ].join('\t')));
-  }
-  if (b.route.length) {
-    out.push(copyOf('routelog', 'time, mail_id, instance, direction, ok, destination', b.route, (r) => [
-      isoMicros(r.timeUs), copyText(r.mailId), copyText(r.instance), copyText(r.direction), copyBool(r.ok), copyText(r.destination),
-    ].join('\t')));
-  }
-  if (b.pdu.length) {
-    out.push(copyOf('pdulog', 'time, instance, text', b.pdu, (r) => [isoMicros(r.timeUs), copyText(r.instance), copyText(r.text)].join('\t')));
-  }
+function chunks(data: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let at = 0; at < data.length; at += CHUNK_BYTES) out.push(data.subarray(at, at + CHUNK_BYTES));
   return out;
 }
 
@@ -254,7 +184,7 @@ export class PostgresStore implements Store {
       }
       if (data.length === 0) return;
       await this.transaction(c, async () => {
-        for (const d of data) await pipeline(Readable.from(d.chunks), c.query(copyStreams.from(d.sql)));
+        for (const d of data) await pipeline(Readable.from(chunks(d.data)), c.query(copyStreams.from(d.sql)));
       });
     });
   }

@@ -1,7 +1,8 @@
 // What `maillogctl query` and `trace` ask of a store, and the one WHERE clause both databases use.
 // Every condition is written so an index can serve it: time ranges on `time`, exact host and app
-// on (host, time) and (app, time), a message id on `mail_id` or `msgid`; a glob becomes a LIKE
-// whose fixed prefix can still use the index. `--grep` is a substring test on the rows left.
+// on (host, time) and (app, time), a message id on `mail_id` or `msgid` (indexes of the rows that
+// have one); a glob becomes a LIKE whose fixed prefix can still use the index. `--grep` is a
+// substring test on the rows left.
 
 import type { RecordRow } from './rows.js';
 
@@ -81,7 +82,8 @@ export function buildWhere(q: RecordQuery, d: SqlDialect): Where {
   if (q.msgid !== undefined) {
     const a = p(q.msgid);
     const b = p(q.msgid);
-    parts.push(`(mail_id = ${a} OR msgid = ${b})`);
+    // The id indexes leave out rows without an id; the `<> ''` terms let both databases use them.
+    parts.push(q.msgid === '' ? `(mail_id = ${a} OR msgid = ${b})` : `((mail_id = ${a} AND mail_id <> '') OR (msgid = ${b} AND msgid <> ''))`);
   }
   if (q.grep !== undefined) parts.push(d.contains('message', p(q.grep)));
   return { sql: parts.length ? ` WHERE ${parts.join(' AND ')}` : '', params };

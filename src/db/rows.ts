@@ -6,7 +6,7 @@ import type { EmgConnectorFields } from '../dialects/emg/connector.js';
 import { emgEventCode } from '../dialects/emg/events.js';
 import { formatInfo } from '../dialects/emg/info.js';
 import { formatOptions, mgpOption } from '../dialects/emg/mgp-options.js';
-import { readTime, type EmgTime } from '../dialects/emg/time.js';
+import { MONTH_NAMES, readTime, type EmgTime } from '../dialects/emg/time.js';
 import { lineStart } from '../outputs/emg/route.js';
 import type { LogRecord } from '../record.js';
 
@@ -214,10 +214,22 @@ export function addEmgRows(rec: LogRecord, out: RowBatch): void {
   if (pdu) out.pdu.push(pdu);
 }
 
+const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
+const MONTHS = new Set(MONTH_NAMES);
+
+/**
+ * Whether `buf` at `at` opens as an EMG stamp can (`YYYY-` or `Mmm `): looked at in the bytes, so
+ * the many lines that are not EMG's cost no text decoding.
+ */
+function mayOpenEmgStamp(buf: Buffer, at: number): boolean {
+  if (isDigit(buf[at])) return isDigit(buf[at + 1]) && isDigit(buf[at + 2]) && isDigit(buf[at + 3]) && buf[at + 4] === 0x2d;
+  return buf[at + 3] === 0x20 && MONTHS.has(buf.toString('latin1', at, at + 3) as (typeof MONTH_NAMES)[number]);
+}
+
 /** `<EMG timestamp> (<instance>) <text>` where the text is not a connector event: a pdu line. */
 function pduLine(rec: LogRecord): PduRow | null {
   const start = lineStart(rec);
-  if (rec.raw.length - start < 20) return null;
+  if (rec.raw.length - start < 20 || !mayOpenEmgStamp(rec.raw, start)) return null;
   const line = rec.raw.toString('utf8', start);
   const t = readTime(line);
   if (!t.ok || line[t.end] !== ' ' || line[t.end + 1] !== '(') return null;

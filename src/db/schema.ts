@@ -24,6 +24,13 @@ const RECORD_INDEXES = [
   'CREATE INDEX pdulog_time ON pdulog (time)',
 ];
 
+const ID_INDEXES = [
+  'DROP INDEX records_mail_id',
+  "CREATE INDEX records_mail_id ON records (mail_id) WHERE mail_id <> ''",
+  'DROP INDEX records_msgid',
+  "CREATE INDEX records_msgid ON records (msgid) WHERE msgid <> ''",
+];
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -122,6 +129,14 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
       ...RECORD_INDEXES,
     ],
+  },
+  {
+    // Most lines carry no MSGID, and many no mail id: an entry for each of them cost every insert
+    // an index update that no lookup by id needs.
+    version: 2,
+    name: 'records_mail_id and records_msgid hold only rows that have an id',
+    sqlite: ID_INDEXES,
+    postgres: ID_INDEXES,
   },
 ];
 

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { emptyBatch } from './rows.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { SqliteStore } from './sqlite.js';
 import { row, storeContract } from './store.contract.js';
 
@@ -81,6 +82,66 @@ describe('sqlite store', () => {
     await s.insert(b);
     assert.equal(await s.count('records'), 1);
     await s.close();
+  });
+
+  it('refuses for good a batch with a row the table cannot take, writes none of it, and goes on', async () => {
+    const s = new SqliteStore({ path: file(), busyTimeoutMs: 100, synchronous: 'normal' });
+    await s.open();
+    for (const bad of [3, 20, 39]) {
+      const b = emptyBatch();
+      for (let i = 0; i < 40; i++) b.records.push(i === bad ? { ...row(i), host: null as unknown as string } : row(i));
+      b.connector.push({ timeUs: 1, instance: '1', event: 0, ok: true, info: '', options: '' });
+      await assert.rejects(s.insert(b), (e: Error & { transient?: boolean }) => e.transient === false && /NOT NULL.*records\.host/.test(e.message));
+    }
+    assert.deepEqual([await s.count('records'), await s.count('connectorlog')], [0, 0]);
+    const b = emptyBatch();
+    for (let i = 0; i < 40; i++) b.records.push(row(i));
+    await s.insert(b);
+    assert.deepEqual((await s.query({ limit: 100, from: 'oldest' })).map((r) => r.procid), b.records.map((r) => r.procid));
+    await s.close();
+  });
+
+  it('upgrades a database an older maillogd made, keeping its rows; the id indexes then skip rows without an id', async () => {
+    fs.mkdirSync(path.dirname(file()));
+    const old = new Database(file());
+    old.exec('CREATE TABLE maillogd_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)');
+    for (const sql of MIGRATIONS[0]!.sqlite) old.exec(sql);
+    old.prepare('INSERT INTO maillogd_schema VALUES (1, ?, 0)').run(MIGRATIONS[0]!.name);
+    const insert = old.prepare("INSERT INTO records (time, received, host, app, procid, msgid, mail_id, facility, severity, message, input, peer) " +
+      "VALUES (?, 0, 'h', 'a', '', ?, ?, 2, 6, 'm', 'tcp', '')");
+    insert.run(1, '', 'Q1');
+    insert.run(2, 'ID7', '');
+    insert.run(3, '', '');
+    old.close();
+    const s = new SqliteStore({ path: file(), busyTimeoutMs: 100, synchronous: 'normal' });
+    assert.deepEqual(await s.open(), { from: 1, to: SCHEMA_VERSION });
+    assert.deepEqual((await s.query({ msgid: 'Q1', limit: 10, from: 'oldest' })).map((r) => r.timeUs), [1]);
+    assert.deepEqual((await s.query({ msgid: 'ID7', limit: 10, from: 'oldest' })).map((r) => r.timeUs), [2]);
+    assert.deepEqual((await s.query({ msgid: '', limit: 10, from: 'oldest' })).map((r) => r.timeUs), [1, 2, 3]);
+    assert.match(await s.explain({ msgid: 'Q1', limit: 10, from: 'oldest' }), /records_mail_id[^]*records_msgid/);
+    await s.close();
+    const db = new Database(file(), { readonly: true });
+    const sql = (name: string) => (db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(name) as { sql: string }).sql;
+    assert.match(sql('records_mail_id'), /WHERE mail_id <> ''$/);
+    assert.match(sql('records_msgid'), /WHERE msgid <> ''$/);
+    db.close();
+  });
+
+  it('lets a read-only store (maillogctl) read what the writing store committed while it is open', async () => {
+    const writer = new SqliteStore({ path: file(), busyTimeoutMs: 100, synchronous: 'normal' });
+    await writer.open();
+    const b = emptyBatch();
+    for (let i = 0; i < 50; i++) b.records.push(row(i));
+    await writer.insert(b);
+    const reader = new SqliteStore({ path: file(), busyTimeoutMs: 100, synchronous: 'normal', readonly: true });
+    assert.deepEqual(await reader.open(), { from: SCHEMA_VERSION, to: SCHEMA_VERSION });
+    assert.deepEqual((await reader.query({ msgid: 'Q000017', limit: 10, from: 'oldest' })).map((r) => r.procid), ['1017']);
+    await writer.insert(b);
+    assert.equal(await reader.count('records'), 100);
+    await reader.close();
+    await writer.close();
+    await assert.rejects(new SqliteStore({ path: path.join(dir, 'none.db'), busyTimeoutMs: 100, synchronous: 'normal', readonly: true }).open(),
+      /cannot open .*none\.db/);
   });
 
   it('says which file it could not open', async () => {
