@@ -61,10 +61,7 @@ outputs = local, agg1, agg2
 function clusterFiles(logRoot: string): Map<string, { file: string; numbers: number[] }> {
   const out = new Map<string, { file: string; numbers: number[] }>();
   const base = path.join(logRoot, 'cluster');
-  if (!fs.existsSync(base)) return out;
-  for (const rel of fs.readdirSync(base, { recursive: true }) as string[]) {
-    const file = path.join(base, rel);
-    if (!fs.statSync(file).isFile()) continue;
+  for (const file of clusterFilesRaw(logRoot)) {
     const numbers = lines(file).map((l) => numberOf(l)).filter((n): n is number => n !== null);
     out.set(path.basename(file), { file: path.relative(base, file), numbers });
   }

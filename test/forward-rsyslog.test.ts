@@ -11,15 +11,10 @@ import path from 'node:path';
 import { lines, startDaemon, tempDir, type RunningDaemon } from './support/daemon.js';
 import { feedTcp, numberOf, numberedText } from './support/feed.js';
 import { freePort } from './support/net.js';
-import { haveRsyslog, RSYSLOGD } from './support/rsyslog.js';
+import { haveRsyslog, haveRsyslogModule, RSYSLOGD } from './support/rsyslog.js';
 import { waitFor } from './support/wait.js';
 
 const COUNT = 20_000;
-
-function haveImrelp(): boolean {
-  return ['/usr/lib/x86_64-linux-gnu/rsyslog/imrelp.so', '/usr/lib/aarch64-linux-gnu/rsyslog/imrelp.so', '/usr/lib/rsyslog/imrelp.so']
-    .some((f) => fs.existsSync(f));
-}
 
 /** rsyslogd with only an imrelp input on `port`, writing `SD|MSG` lines to `out`. */
 async function startImrelp(dir: string, port: number, out: string): Promise<{ proc: ChildProcess; stop: () => Promise<void> }> {
@@ -50,7 +45,7 @@ describe('forward output → rsyslog imrelp', function () {
   let node: RunningDaemon | null = null;
   let rs: { stop: () => Promise<void> } | null = null;
   before(function () {
-    if (!haveRsyslog() || !haveImrelp()) this.skip();
+    if (!haveRsyslog() || !haveRsyslogModule('imrelp.so')) this.skip();
   });
   after(async () => {
     await node?.stop();

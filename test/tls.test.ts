@@ -12,15 +12,10 @@ import { once } from 'node:events';
 import { makeCerts, type Certs } from './support/certs.js';
 import { lines, startDaemon, tempDir, type RunningDaemon } from './support/daemon.js';
 import { feedTcp, numberOf, numberedText } from './support/feed.js';
-import { haveRsyslog, startRsyslog, type Rsyslog } from './support/rsyslog.js';
+import { haveRsyslog, haveRsyslogModule, startRsyslog, type Rsyslog } from './support/rsyslog.js';
 import { waitFor } from './support/wait.js';
 
 const COUNT = 20_000;
-
-function haveModule(name: string): boolean {
-  return ['/usr/lib/x86_64-linux-gnu/rsyslog', '/usr/lib/aarch64-linux-gnu/rsyslog', '/usr/lib/rsyslog']
-    .some((d) => fs.existsSync(path.join(d, name)));
-}
 
 function numbersIn(file: string): Map<number, number> {
   const seen = new Map<number, number>();
@@ -77,7 +72,7 @@ describe('TLS', function () {
   };
 
   it('takes rsyslog\'s gtls omfwd on the tcp input, also with client certificates required and named', async function () {
-    if (!haveModule('lmnsd_gtls.so')) this.skip();
+    if (!haveRsyslogModule('lmnsd_gtls.so')) this.skip();
     const d = await start(`[input.tls]
 type = tcp
 port = 0
@@ -110,7 +105,7 @@ outputs = all
   });
 
   it('takes rsyslog\'s omrelp with tls="on" on the relp input', async function () {
-    if (!haveModule('omrelp.so')) this.skip();
+    if (!haveRsyslogModule('omrelp.so')) this.skip();
     const d = await start(`[input.relp]
 type = relp
 port = 0

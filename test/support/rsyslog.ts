@@ -2,7 +2,7 @@
 // work directory, pid file and ports (port 0 + listenPortFileName), stopped by its pid.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { waitFor } from './wait.js';
 
@@ -10,6 +10,12 @@ export const RSYSLOGD = '/usr/sbin/rsyslogd';
 
 export function haveRsyslog(): boolean {
   return spawnSync(RSYSLOGD, ['-v']).status === 0;
+}
+
+/** True when rsyslog's module `name` (imrelp.so, lmnsd_gtls.so, ...) is installed. */
+export function haveRsyslogModule(name: string): boolean {
+  return ['/usr/lib/x86_64-linux-gnu/rsyslog', '/usr/lib/aarch64-linux-gnu/rsyslog', '/usr/lib/rsyslog']
+    .some((d) => existsSync(path.join(d, name)));
 }
 
 export interface Rsyslog {

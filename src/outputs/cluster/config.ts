@@ -1,26 +1,13 @@
 import { bool, int, octalMode, oneOf, str } from '../../config/schema.js';
-import type { Field, SpecValue } from '../../config/schema.js';
+import type { SpecValue } from '../../config/schema.js';
+import { templateField } from '../file/config.js';
 import { LINE_FORMATS } from '../../syslog/formatter.js';
 import { clusterTemplateProblem, parseClusterTemplate } from './path.js';
 
-function template(def: string, doc: string): Field<string> {
-  const base = str(def, doc, { nonEmpty: true });
-  return {
-    ...base,
-    kind: 'path template',
-    parse(v) {
-      const r = base.parse(v);
-      if (!r.ok) return r;
-      const t = parseClusterTemplate(r.value);
-      return t.ok ? r : { ok: false, error: t.error };
-    },
-  };
-}
-
 export const clusterOutputSpec = {
-  path: template('cluster/%Y/%m/%d/%{log}/%{subcluster}/%{node}', 'Where each node\'s records go, relative to log_root (inside it). ' +
+  path: templateField('cluster/%Y/%m/%d/%{log}/%{subcluster}/%{node}', 'Where each node\'s records go, relative to log_root (inside it). ' +
     'Placeholders: %{node} %{subcluster} %{log} (sent by the node\'s forward output), %{host} (the record\'s host), and %Y %m %d %H ' +
-    'from the record\'s time in local time; %% is a literal %. Values never leave the root (/, \\ and control characters become _).'),
+    'from the record\'s time in local time; %% is a literal %. Values never leave the root (/, \\ and control characters become _).', parseClusterTemplate),
   format: oneOf(LINE_FORMATS, 'traditional', 'Line format of the node\'s record: traditional, rfc5424, json or raw (the frame as the node received it).'),
   file_mode: octalMode(0o640, 'Mode of files this output creates, applied exactly (umask ignored).'),
   dir_mode: octalMode(0o755, 'Mode of directories this output creates, applied exactly (umask ignored).'),

@@ -3,23 +3,24 @@ import type { Field, SpecValue } from '../../config/schema.js';
 import { LINE_FORMATS } from '../../syslog/formatter.js';
 import { parseTemplate, templateProblem } from './path.js';
 
-/** A `str` that must also be a valid path template. */
-function template(doc: string): Field<string> {
-  const base = str(undefined, doc, { nonEmpty: true });
+/** A `str` that must also be a valid path template by `parse` (the file output's templates by default). */
+export function templateField(def: string | undefined, doc: string,
+  parse: (text: string) => { ok: true } | { ok: false; error: string } = parseTemplate): Field<string> {
+  const base = str(def, doc, { nonEmpty: true });
   return {
     ...base,
     kind: 'path template',
     parse(v) {
       const r = base.parse(v);
       if (!r.ok) return r;
-      const t = parseTemplate(r.value);
+      const t = parse(r.value);
       return t.ok ? r : { ok: false, error: t.error };
     },
   };
 }
 
 export const fileOutputSpec = {
-  path: template('File to write, relative to log_root (an absolute path must lie inside it). ' +
+  path: templateField(undefined, 'File to write, relative to log_root (an absolute path must lie inside it). ' +
     'Placeholders: %{host} %{app} %{program} %{facility} %{severity} %{input}, and %Y %m %d %H from the ' +
     "record's time in local time; %% is a literal %. Substituted values never leave the root: " +
     '/, \\ and control characters become _, and ., .. or an empty value become _.'),
