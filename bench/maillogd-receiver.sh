@@ -3,6 +3,8 @@
 # into the run's temp dir, with the file output on the harness's {OUT}, and execs the daemon so
 # its pid is the one the harness measures.
 #   LABEL=maillogd ./run.sh custom tcp 1000000 max -- /path/to/bench/maillogd-receiver.sh {TRANSPORT} {PORT} {OUT} {TMP}
+# UDP_METHOD=recvmmsg|dgram sets the udp input's receive_method (default: auto); UDP_RCVBUF its
+# receive_buffer_bytes (default: the input's default).
 set -euo pipefail
 transport=$1 port=$2 out=$3 tmp=$4
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -17,6 +19,8 @@ stats_interval_secs = 0
 type = $transport
 address = 127.0.0.1
 port = $port
+$([ "$transport" = udp ] && [ -n "${UDP_METHOD:-}" ] && echo "receive_method = $UDP_METHOD")
+$([ "$transport" = udp ] && [ -n "${UDP_RCVBUF:-}" ] && echo "receive_buffer_bytes = $UDP_RCVBUF")
 
 [output.out]
 type = file

@@ -138,6 +138,10 @@ stage_app() {
   "$tsc" -p "$REPO/tsconfig.build.json" --outDir "$dest/dist" --sourceMap false --declaration false >&2
   [ -f "$dest/dist/cli/maillogd.js" ] && [ -f "$dest/dist/cli/maillogctl.js" ] || die "the build made no dist/cli entry points"
 
+  step "compiling the udp input's batched receive (native/udp_recv.c) for the shipped runtime"
+  MAILLOGD_NATIVE=required "$node" "$REPO/scripts/build-native.mjs" "$dest/dist/native/udp_recv.node" >&2
+  strip --remove-section=.comment --remove-section=.note --strip-unneeded "$dest/dist/native/udp_recv.node"
+
   # package.json: what Node reads at run time ("type": "module", the version for --version).
   node -e '
     const p = require(process.argv[1]);
@@ -166,6 +170,8 @@ stage_app() {
     }
     const D = req("better-sqlite3");
     const db = new D(":memory:"); db.prepare("select 1").get(); db.close();
+    const udp = req("./dist/native/udp_recv.node"), [fd] = udp.bind("127.0.0.1", 0);
+    if (!(udp.receiveBuffer(fd, 0) > 0)) { console.error("udp_recv.node does not work"); process.exitCode = 1; }
   ' "$dest") || die "the bundled Node cannot load the staged node_modules (a module missing or built for another ABI)"
   "$dest/node" "$dest/dist/cli/maillogd.js" --version >/dev/null || die "the staged maillogd does not start"
 

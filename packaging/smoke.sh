@@ -79,6 +79,7 @@ check "pid file names the started process" [ "$(cat "$PIDFILE")" = "$DAEMON_PID"
 check "daemon runs as maillogd" [ "$(stat -c %U "/proc/$DAEMON_PID")" = maillogd ]
 status_names_pid() { maillogctl --config "$CONF" status 2>&1 | grep -qw "$DAEMON_PID"; }
 check "maillogctl status answers over the control socket" status_names_pid
+check "the udp input reads with recvmmsg (the packaged udp_recv addon loads)" grep -q 'udp 127.0.0.1:5514, reading with recvmmsg' "$LOGS/paniclog"
 check "unix socket $SOCK is 0666" sh -c "[ -S $SOCK ] && [ \"\$(stat -c %a $SOCK)\" = 666 ]"
 
 logger -n 127.0.0.1 -P 5514 -d -p mail.info -t postfix/smtpd "udp-$TOKEN connect from example.org"

@@ -155,6 +155,7 @@ deb_metadata() {
   expect "no build leftovers (obj.target, .deps, *.h, sources, test dirs, .npmignore)" \
     not contains "$files" '(obj\.target|/\.deps/|\.h$|/deps/|/src/.*\.cc?$|/tests?/|\.npmignore$|test_extension)'
   expect "better_sqlite3.node mode 0644" contains "$files" '^-rw-r--r-- root/root .*better_sqlite3\.node$'
+  expect "the udp input's udp_recv.node, mode 0644" contains "$files" '^-rw-r--r-- root/root \./usr/lib/maillogd/dist/native/udp_recv\.node$'
   expect "no native addon executable" not contains "$files" '^-rwx.*\.node$'
 }
 

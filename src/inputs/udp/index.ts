@@ -1,77 +1,83 @@
-// `udp` input: one message per datagram. Owns one dgram socket. UDP cannot wait, so this input
-// never pauses: when outputs are behind it keeps submitting and outputs decide (block or drop).
-// Datagrams that arrive in one event-loop turn are submitted as one batch.
+// `udp` input: one message per datagram. Owns one socket, read with recvmmsg batches (the
+// udp_recv addon) or node:dgram (receivers.ts). UDP cannot wait, so this input never pauses: when
+// outputs are behind it keeps submitting and outputs decide (block or drop). Datagrams that
+// arrive in one event-loop turn are submitted as one batch.
 
-import dgram from 'node:dgram';
-import net from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import type { Input, InputContext } from '../../component.js';
 import type { SpecValue } from '../../config/schema.js';
 import type { LogRecord } from '../../record.js';
 import { Decoder } from '../decode.js';
 import type { udpInputSpec } from './config.js';
+import { loadUdpRecv } from './native.js';
+import { openDgram, openRecvmmsg, type OnDatagram, type OnKernelDrops, type Receiver } from './receivers.js';
 
 export type UdpInputConfig = SpecValue<typeof udpInputSpec>;
+
+const DROP_LOG_INTERVAL_MS = 10_000;
 
 export function createUdpInput(config: UdpInputConfig, ctx: InputContext): Input {
   return new UdpInput(config, ctx);
 }
 
 class UdpInput implements Input {
-  private socket: dgram.Socket | null = null;
+  private receiver: Receiver | null = null;
   private batch: LogRecord[] = [];
   private flushScheduled = false;
   private readonly decoder: Decoder;
   private readonly denied;
   private readonly empty;
+  private readonly bufferFull;
+  private dropsLoggedAt = 0;
   private bound = '';
 
   constructor(private readonly config: UdpInputConfig, private readonly ctx: InputContext) {
     this.decoder = new Decoder(ctx.id, ctx, config.dialect);
     this.denied = ctx.counters.get(`input.${ctx.id}`, 'denied');
     this.empty = ctx.counters.get(`input.${ctx.id}`, 'discarded', 'empty');
+    this.bufferFull = ctx.counters.get(`input.${ctx.id}`, 'discarded', 'receive_buffer_full');
   }
 
   async start(): Promise<void> {
-    const family = net.isIPv6(this.config.address) ? 'udp6' : 'udp4';
-    const socket = dgram.createSocket({ type: family, reuseAddr: false });
-    this.socket = socket;
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      const done = () => {
-        socket.off('error', reject);
-        resolve();
-      };
-      const fd = this.ctx.inheritedFd;
-      if (fd !== null) socket.bind({ fd }, done);
-      else socket.bind(this.config.port, this.config.address, done);
-    }).catch((err: Error) => {
-      throw new Error(`input.${this.ctx.id}: cannot listen on udp ${this.config.address}:${this.config.port}: ${err.message}`);
-    });
-    // Only ever raise the buffer: a socket from systemd may have a bigger one (ReceiveBuffer= uses
-    // SO_RCVBUFFORCE, past net.core.rmem_max) than this process may ask for.
-    const asked = this.config.receive_buffer_bytes;
-    if (asked > 0 && socket.getRecvBufferSize() < asked) {
-      try {
-        socket.setRecvBufferSize(asked);
-      } catch (err) {
-        this.ctx.log.warning(`input.${this.ctx.id}: cannot set the receive buffer to ${asked} bytes: ${(err as Error).message}`);
-      }
+    const { config, ctx } = this;
+    const opts = {
+      address: config.address, port: config.port, fd: ctx.inheritedFd,
+      receiveBufferBytes: config.receive_buffer_bytes, maxMessageBytes: config.max_message_bytes,
+    };
+    const addon = config.receive_method === 'dgram' ? null : loadUdpRecv();
+    if (addon instanceof Error && config.receive_method === 'recvmmsg') {
+      throw new Error(`input.${ctx.id}: receive_method = recvmmsg, but ${addon.message}; build it with a C compiler (npm run build) or use auto`);
     }
-    socket.on('error', (err) => this.ctx.log.error(`input.${this.ctx.id}: socket error: ${err.message}`));
-    socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
-    const addr = socket.address();
-    this.bound = `udp ${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}` +
-      (this.ctx.inheritedFd !== null ? ` (fd ${this.ctx.inheritedFd} from systemd)` : '');
-    const granted = socket.getRecvBufferSize();
-    this.ctx.log.info(`input.${this.ctx.id}: listening on ${this.bound}, receive buffer ${granted} bytes` +
-      (this.config.receive_buffer_bytes > 0 && granted < this.config.receive_buffer_bytes
-        ? ` (asked ${this.config.receive_buffer_bytes}; raise net.core.rmem_max)` : ''));
-    if (this.config.port_file) await writeFile(this.config.port_file, `${addr.port}\n`);
+    try {
+      this.receiver = addon && !(addon instanceof Error)
+        ? openRecvmmsg(addon, opts, ctx, this.onDatagram, this.onKernelDrops)
+        : await openDgram(opts, ctx, this.onDatagram);
+    } catch (err) {
+      throw new Error(`input.${ctx.id}: cannot listen on udp ${config.address}:${config.port}: ${(err as Error).message}`, { cause: err });
+    }
+    const r = this.receiver;
+    this.bound = `udp ${r.family === 6 ? `[${r.address}]` : r.address}:${r.port}` +
+      (ctx.inheritedFd !== null ? ` (fd ${ctx.inheritedFd} from systemd)` : '');
+    const fallback = addon instanceof Error ? ` (${addon.message})` : '';
+    ctx.log.info(`input.${ctx.id}: listening on ${this.bound}, reading with ${r.method}${fallback}, receive buffer ${r.granted} bytes` +
+      (config.receive_buffer_bytes > 0 && r.granted < config.receive_buffer_bytes
+        ? ` (asked ${config.receive_buffer_bytes}; raise net.core.rmem_max)` : ''));
+    if (config.port_file) await writeFile(config.port_file, `${r.port}\n`);
   }
 
-  private onMessage(msg: Buffer, rinfo: dgram.RemoteInfo): void {
-    if (!this.ctx.access.decide(rinfo.address, null)) {
+  // The kernel's running count, reported with the next datagram read after a drop.
+  private readonly onKernelDrops: OnKernelDrops = (total) => {
+    const before = this.bufferFull.value;
+    this.bufferFull.value = total;
+    const now = Date.now();
+    if (now - this.dropsLoggedAt < DROP_LOG_INTERVAL_MS) return;
+    this.dropsLoggedAt = now;
+    this.ctx.log.warning(`input.${this.ctx.id}: the kernel dropped ${total - before} datagrams (${total} since start): ` +
+      'the receive buffer was full; raise receive_buffer_bytes (and net.core.rmem_max), or the daemon is short of CPU');
+  };
+
+  private readonly onDatagram: OnDatagram = (msg, peer, received, truncated) => {
+    if (!this.ctx.access.decide(peer, null)) {
       this.denied.value++;
       return;
     }
@@ -79,21 +85,15 @@ class UdpInput implements Input {
       this.empty.value++;
       return;
     }
-    let frame = msg;
-    let truncated = false;
-    if (frame.length > this.config.max_message_bytes) {
-      frame = frame.subarray(0, this.config.max_message_bytes);
-      truncated = true;
-    }
     // Senders such as loggen end each datagram with LF; it is framing, not message.
-    const last = frame.length - 1;
-    if (frame[last] === 0x0a || frame[last] === 0) frame = frame.subarray(0, last);
-    this.batch.push(this.decoder.decode(frame, rinfo.address, rinfo.address, Date.now(), truncated));
+    const last = msg.length - 1;
+    const frame = msg[last] === 0x0a || msg[last] === 0 ? msg.subarray(0, last) : msg;
+    this.batch.push(this.decoder.decode(frame, peer, peer, received, truncated));
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.flush);
     }
-  }
+  };
 
   private readonly flush = (): void => {
     this.flushScheduled = false;
@@ -107,9 +107,9 @@ class UdpInput implements Input {
   }
 
   async close(): Promise<void> {
-    const socket = this.socket;
-    this.socket = null;
-    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+    const receiver = this.receiver;
+    this.receiver = null;
+    if (receiver) await receiver.close();
     this.flush();
   }
 }
