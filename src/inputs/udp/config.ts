@@ -6,7 +6,7 @@ import { accessDefaultField } from '../../engine/access.js';
 export const udpInputSpec = {
   address: str('127.0.0.1', 'Address to listen on: an IPv4 or IPv6 address (`::` for every address, both families).', { nonEmpty: true }),
   port: int(5514, 'UDP port; 0 = any free port (see port_file).', { min: 0, max: 65535 }),
-  receive_buffer_bytes: int(4 * 1024 * 1024, 'Socket receive buffer asked of the kernel; the size granted is logged at start. ' +
+  receive_buffer_bytes: int(8 * 1024 * 1024, 'Socket receive buffer asked of the kernel; the size granted is logged at start. ' +
     'With receive_method recvmmsg it is set with SO_RCVBUFFORCE when the process may (root, CAP_NET_ADMIN), so it can pass ' +
     'net.core.rmem_max, as rsyslog does; else SO_RCVBUF, capped by net.core.rmem_max. A bigger buffer from systemd is kept.', { min: 0 }),
   receive_method: oneOf(['auto', 'recvmmsg', 'dgram'], 'auto',
