@@ -3,9 +3,10 @@
 # (../shared/bench: loggen / udp-pace → receiver → one file, RESULT lines).
 #
 #   bench/e2e.sh [REPS]          default 5 interleaved repetitions
+#   CASES=tcp|udp bench/e2e.sh   only one transport (default: both)
 #
-# Cases, each run for rsyslog (stock and tuned) and maillogd, interleaved so that
-# background noise spreads over all receivers:
+# Cases, each run for rsyslog (stock and tuned) and maillogd (UDP: read with recvmmsg, and with
+# node:dgram as `maillogd-dgram`), interleaved so that background noise spreads over all receivers:
 #   tcp  RFC 3164, LF framing, loggen at max rate, 1,000,000 messages
 #   tcp  RFC 5424, octet counting, loggen at max rate, 1,000,000 messages
 #   udp  RFC 3164, udp-pace at 150k msg/s, 750,000 messages
@@ -49,13 +50,19 @@ one() { # label receiver transport count rate [env...] [-- cmd]
 
 for ((r = 1; r <= REPS; r++)); do
   echo "== repetition $r of $REPS"
-  one rsyslog rsyslog tcp 1000000 max
-  one maillogd custom tcp 1000000 max "${MAILLOGD[@]}"
-  one rsyslog rsyslog tcp 1000000 max FORMAT=5424
-  one maillogd custom tcp 1000000 max FORMAT=5424 "${MAILLOGD[@]}"
-  one rsyslog-tuned rsyslog-tuned udp 750000 150000 SENDER=pace
-  one maillogd custom udp 750000 150000 SENDER=pace "${MAILLOGD[@]}"
-  one rsyslog-tuned rsyslog-tuned udp 1000000 250000 SENDER=pace
-  one maillogd custom udp 1000000 250000 SENDER=pace "${MAILLOGD[@]}"
+  if [ "${CASES:-all}" != udp ]; then
+    one rsyslog rsyslog tcp 1000000 max
+    one maillogd custom tcp 1000000 max "${MAILLOGD[@]}"
+    one rsyslog rsyslog tcp 1000000 max FORMAT=5424
+    one maillogd custom tcp 1000000 max FORMAT=5424 "${MAILLOGD[@]}"
+  fi
+  if [ "${CASES:-all}" != tcp ]; then
+    one rsyslog-tuned rsyslog-tuned udp 750000 150000 SENDER=pace
+    one maillogd custom udp 750000 150000 SENDER=pace "${MAILLOGD[@]}"
+    one maillogd-dgram custom udp 750000 150000 SENDER=pace UDP_METHOD=dgram "${MAILLOGD[@]}"
+    one rsyslog-tuned rsyslog-tuned udp 1000000 250000 SENDER=pace
+    one maillogd custom udp 1000000 250000 SENDER=pace "${MAILLOGD[@]}"
+    one maillogd-dgram custom udp 1000000 250000 SENDER=pace UDP_METHOD=dgram "${MAILLOGD[@]}"
+  fi
 done
 NOISE_MAX=$NOISE_MAX bash "$H/summarize.sh" "$LOG"
