@@ -317,8 +317,20 @@ static void deliver(receiver *r, int count) {
     size_t total = 0;
     for (int i = 0; i < count; i++) total += r->msgs[i].msg_len;
     void *data = NULL;
-    napi_create_buffer(env, total ? total : 1, &data, &argv[1]);
-    napi_create_array(env, &argv[2]);
+    if (napi_create_buffer(env, total ? total : 1, &data, &argv[1]) != napi_ok ||
+        napi_create_array(env, &argv[2]) != napi_ok) {
+      /* The datagrams are lost: say so as a receive error rather than crash. */
+      bool pending = false;
+      napi_is_exception_pending(env, &pending);
+      if (pending) {
+        napi_value ignored;
+        napi_get_and_clear_last_exception(env, &ignored);
+      }
+      napi_create_int32(env, -ENOMEM, &argv[0]);
+      napi_get_undefined(env, &argv[1]);
+      napi_get_undefined(env, &argv[2]);
+      count = 0;
+    }
     char *dst = (char *)data;
     uint32_t peers = 0;
     int last = -1; /* index in msgs of the last distinct peer */
