@@ -14,7 +14,7 @@ describe('file output config', () => {
     assert.deepEqual(problems, []);
     assert.deepEqual({ ...value }, {
       path: 'mail.log', format: 'traditional', file_mode: 0o640, dir_mode: 0o750, max_open_files: 256,
-      idle_close_secs: 60, queue_max_bytes: 64 * 1024 * 1024, when_full: 'block', flush_interval_ms: 0, fsync: false,
+      idle_close_secs: 60, queue_max_bytes: 64 * 1024 * 1024, when_full: 'block', flush_interval_ms: 2, fsync: false,
     });
     assert.ok(Object.isFrozen(value));
   });

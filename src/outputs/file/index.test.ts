@@ -143,8 +143,8 @@ describe('file output', () => {
       assert.equal(lines(path.join(h.root, 'a.log')).length + lines(path.join(h.root, 'b.log')).length, 2000);
     });
 
-    it('gathers batches that arrive during a write into the next write', async () => {
-      const out = h.output({ path: 'mail.log' });
+    it('with flush_interval_ms = 0, gathers batches that arrive during a write into the next write', async () => {
+      const out = h.output({ path: 'mail.log', flush_interval_ms: 0 });
       await out.open();
       const write = sinon.spy(fs, 'write');
       for (let b = 0; b < 50; b++) out.write(numbered(b * 10, 10));
@@ -162,6 +162,16 @@ describe('file output', () => {
       assert.equal(write.callCount, 0);
       await waitFor(() => count(h, 'written') === 100);
       assert.ok(Date.now() - started >= 35);
+      assert.equal(write.callCount, 1);
+    });
+
+    it('by default gathers for 2 ms: batches in one turn are one write', async () => {
+      const out = h.output({ path: 'mail.log' });
+      await out.open();
+      const write = sinon.spy(fs, 'write');
+      for (let b = 0; b < 50; b++) out.write(numbered(b * 10, 10));
+      assert.equal(write.callCount, 0);
+      await waitFor(() => count(h, 'written') === 500);
       assert.equal(write.callCount, 1);
     });
 
