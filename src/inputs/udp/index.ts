@@ -72,7 +72,7 @@ class UdpInput implements Input {
     if (config.port_file) await writeFile(config.port_file, `${r.port}\n`);
   }
 
-  // The kernel's running count, reported with the next datagram read after a drop.
+  // The kernel's running count of drops on the socket, read every second (receivers.ts).
   private readonly onKernelDrops: OnKernelDrops = (total) => {
     const before = this.bufferFull.value;
     this.bufferFull.value = total;
