@@ -3,6 +3,7 @@
 // every record has the same shape, which keeps property access monomorphic on the hot path.
 
 import type { Disposition } from './dialects/types.js';
+import { fieldText } from './syslog/bytes.js';
 
 export type RecordFormat = 'rfc3164' | 'rfc5424' | 'unparsed';
 
@@ -25,6 +26,9 @@ export const RecordFlag = {
   /** The line had a legacy dialect's shape but could not be read as one; it is kept raw. */
   DIALECT_ERROR: 1 << 7,
 } as const;
+
+const HOST_SPAN = 1;
+const TAG_SPAN = 2;
 
 /** Facility used when a message carries no valid PRI (RFC 3164 §4.3.3: user.notice). */
 export const DEFAULT_FACILITY = 1;
@@ -58,12 +62,6 @@ export class LogRecord {
   tzOffsetMin: number | null = null;
   /** Digits of fractional second the sender wrote (0..6), so output can keep its precision. */
   timeFracDigits = 0;
-  hostname = '';
-  /** RFC 5424 APP-NAME, or the RFC 3164 tag without `[pid]`: `postfix/smtpd`. */
-  app = '';
-  /** The program name: `app` up to the first `/` (`postfix`). */
-  program = '';
-  procid = '';
   msgid = '';
   /** RFC 5424 STRUCTURED-DATA exactly as received ('' for NILVALUE). */
   sd = '';
@@ -72,7 +70,7 @@ export class LogRecord {
   /**
    * Where HOSTNAME starts in `raw` when `raw` from there on reads exactly as the traditional format
    * writes `HOST SP TAG SP MSG` (ASCII host and tag, one SP each), else -1: the formatter then copies
-   * that span instead of writing field by field. Whoever changes hostname, app or procid resets it.
+   * that span instead of writing field by field. Setting hostname, app or procid resets it.
    */
   headerStart = -1;
   /** Level in the sender's native scheme, when known. */
@@ -88,12 +86,111 @@ export class LogRecord {
   /** Its sequence number in the daemon's journal; 0 while it is not in the journal. */
   journalSeq = 0;
 
+  // HOSTNAME, APP-NAME, program and PROCID. An RFC 3164 parse leaves HOSTNAME and TAG as spans of
+  // `raw` (`spans` says which), decoded on first read: a record that a catch-all rule sends to a
+  // traditional file is written from `raw` and never needs them as strings.
+  private hostText = '';
+  private appText = '';
+  private programText = '';
+  private procidText = '';
+  private spans = 0;
+  private hostAt = 0;
+  private hostEnd = 0;
+  private tagAt = 0;
+  private appEnd = 0;
+  private programEnd = 0;
+  /** Bounds of `[PROCID]` inside the tag, without the brackets; procidAt -1 when there is none. */
+  private procidAt = -1;
+  private procidEnd = 0;
+  /** OR of the bytes of both spans: >= 0x80 when they need UTF-8 decoding. */
+  private spanHi = 0;
+
   constructor(raw: Buffer, receivedAt: number, input: string, peer: string) {
     this.raw = raw;
     this.receivedAt = receivedAt;
     this.time = receivedAt;
     this.input = input;
     this.peer = peer;
+  }
+
+  get hostname(): string {
+    if (this.spans & HOST_SPAN) this.decodeHost();
+    return this.hostText;
+  }
+
+  set hostname(v: string) {
+    this.spans &= ~HOST_SPAN;
+    this.hostText = v;
+    this.headerStart = -1;
+  }
+
+  /** RFC 5424 APP-NAME, or the RFC 3164 tag without `[pid]`: `postfix/smtpd`. */
+  get app(): string {
+    if (this.spans & TAG_SPAN) this.decodeTag();
+    return this.appText;
+  }
+
+  set app(v: string) {
+    if (this.spans & TAG_SPAN) this.decodeTag();
+    this.appText = v;
+    this.headerStart = -1;
+  }
+
+  /** The program name: `app` up to the first `/` (`postfix`). */
+  get program(): string {
+    if (this.spans & TAG_SPAN) this.decodeTag();
+    return this.programText;
+  }
+
+  set program(v: string) {
+    if (this.spans & TAG_SPAN) this.decodeTag();
+    this.programText = v;
+  }
+
+  get procid(): string {
+    if (this.spans & TAG_SPAN) this.decodeTag();
+    return this.procidText;
+  }
+
+  set procid(v: string) {
+    if (this.spans & TAG_SPAN) this.decodeTag();
+    this.procidText = v;
+    this.headerStart = -1;
+  }
+
+  /** HOSTNAME is raw[at, end): decoded when first read. `hi` is the OR of the bytes of host and tag. */
+  setHostSpan(at: number, end: number, hi: number): void {
+    this.hostAt = at;
+    this.hostEnd = end;
+    this.spanHi |= hi;
+    this.spans |= HOST_SPAN;
+  }
+
+  /**
+   * TAG is raw[at, ...): app is [at, appEnd), program [at, programEnd), procid [procidAt, procidEnd)
+   * (procidAt -1: none). Decoded when first read.
+   */
+  setTagSpan(at: number, appEnd: number, programEnd: number, procidAt: number, procidEnd: number, hi: number): void {
+    this.tagAt = at;
+    this.appEnd = appEnd;
+    this.programEnd = programEnd;
+    this.procidAt = procidAt;
+    this.procidEnd = procidEnd;
+    this.spanHi |= hi;
+    this.spans |= TAG_SPAN;
+  }
+
+  private decodeHost(): void {
+    this.spans &= ~HOST_SPAN;
+    this.hostText = fieldText(this.raw, this.hostAt, this.hostEnd, this.spanHi);
+  }
+
+  private decodeTag(): void {
+    this.spans &= ~TAG_SPAN;
+    const raw = this.raw;
+    this.appText = fieldText(raw, this.tagAt, this.appEnd, this.spanHi);
+    this.programText = this.programEnd === this.appEnd ? this.appText : fieldText(raw, this.tagAt, this.programEnd, this.spanHi);
+    this.procidText = this.procidAt < 0 ? '' : fieldText(raw, this.procidAt, this.procidEnd, this.spanHi);
   }
 
   /** The MSG part, as bytes (a view, not a copy). */

@@ -8,7 +8,7 @@
 // keeps its bytes after the PRI as MSG, with format 'unparsed' and PARSE_ERROR.
 
 import { RecordFlag, type LogRecord } from '../record.js';
-import { SP } from './bytes.js';
+const SP = 0x20;
 import { parsePri } from './pri.js';
 import { parseRfc3164 } from './rfc3164.js';
 import { parseRfc5424 } from './rfc5424.js';

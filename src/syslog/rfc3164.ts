@@ -13,63 +13,85 @@
 //   no header at all and the record is left unparsed (PARSE_ERROR), MSG = everything after PRI.
 
 import { RecordFlag, type LogRecord } from '../record.js';
-import { COLON, DIGIT0, LBRACKET, RBRACKET, SLASH, SP, fieldText } from './bytes.js';
 import { parseBsdTimestamp, parseIsoTimestamp } from './timestamp.js';
 
-// What `scanToken` found, in module scope so that nothing is allocated per line.
-let tokEnd = 0; // end of the token (SP or end of buffer), or just after `]:` for `app[1]:msg`
-let tokHi = 0; // OR of its bytes
-let tokTag = false; // the token is a TAG
-let tokLb = -1; // last `[` before the tag's `]:`, when the tag has a procid
-let tokSlash = -1; // first `/`
+// Byte values as local constants: an imported binding costs a load and a TDZ check at every use.
+const COLON = 0x3a;
+const DIGIT0 = 0x30;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const SLASH = 0x2f;
+const SP = 0x20;
+
+// What `scanToken` found, in one object made once so that nothing is allocated per line (and held
+// by a `const`: the JIT reads its fields directly, where module-level `let`s cost a check each).
+const tok = {
+  /** End of the token (SP or end of buffer), or just after `]:` for `app[1]:msg`. */
+  end: 0,
+  /** OR of its bytes. */
+  hi: 0,
+  /** The token is a TAG. */
+  tag: false,
+  /** Last `[` before the tag's `]:`, when the tag has a procid; else -1. */
+  lb: -1,
+  /** First `/`, or -1. */
+  slash: -1,
+};
 
 function scanToken(buf: Buffer, i: number): void {
-  const n = buf.length;
+  // `| 0`: a typed array's length is not a small integer to the JIT, and every index compared with
+  // it would become a float.
+  const n = buf.length | 0;
   let hi = 0;
   let lb = -1;
   let slash = -1;
-  let j = i;
-  tokTag = false;
+  let tag = false;
+  let j = i | 0;
   for (; j < n; j++) {
     const b = buf[j]!;
-    if (b === SP) break;
     hi |= b;
-    if (b === LBRACKET) lb = j;
-    else if (b === SLASH && slash < 0) slash = j;
-    else if (b === COLON) {
-      if (j + 1 === n || buf[j + 1] === SP) {
-        tokTag = true;
-      } else if (lb > i && buf[j - 1] === RBRACKET) {
-        tokTag = true; // `sshd[12]:text`: the tag ends at the colon
-      }
-      if (tokTag) {
+    // Letters first, then digits: most bytes of a host or tag take one or two compares.
+    if (b > COLON) {
+      if (b === LBRACKET) lb = j;
+      continue;
+    }
+    if (b === COLON) {
+      // `app:` at the end or before SP; `sshd[12]:text`: the tag ends at the colon.
+      if (j + 1 === n || buf[j + 1] === SP || (lb > i && buf[j - 1] === RBRACKET)) {
+        tag = true;
         j++;
         break;
       }
+    } else if (b === SP) {
+      break;
+    } else if (b === SLASH && slash < 0) {
+      slash = j;
     }
   }
-  tokEnd = j;
-  tokHi = hi;
-  tokLb = tokTag && lb > i && buf[j - 2] === RBRACKET ? lb : -1;
-  tokSlash = slash;
+  if (!tag || lb <= i || buf[j - 2] !== RBRACKET) lb = -1;
   // `:` alone, `[1]:`: no app, so not a tag.
-  if (tokTag && (tokLb < 0 ? j - 1 : tokLb) === i) tokTag = false;
+  if (tag && (lb < 0 ? j - 1 : lb) === i) tag = false;
+  tok.end = j;
+  tok.hi = hi;
+  tok.tag = tag;
+  tok.lb = lb;
+  tok.slash = slash;
 }
 
-/** Sets app, program, procid from the tag token at i (scanToken just ran) and returns MSG offset. */
+/** Records the tag token at i (scanToken just ran) as app, program and procid; returns the MSG offset. */
 function readTag(rec: LogRecord, buf: Buffer, i: number): number {
-  const colon = tokEnd - 1;
-  const appEnd = tokLb >= 0 ? tokLb : colon;
-  rec.app = fieldText(buf, i, appEnd, tokHi);
-  rec.program = tokSlash >= 0 && tokSlash < appEnd ? fieldText(buf, i, tokSlash, tokHi) : rec.app;
-  if (tokLb >= 0) rec.procid = fieldText(buf, tokLb + 1, colon - 1, tokHi);
-  return buf[tokEnd] === SP ? tokEnd + 1 : tokEnd;
+  const colon = tok.end - 1;
+  const lb = tok.lb;
+  const appEnd = lb >= 0 ? lb : colon;
+  const slash = tok.slash;
+  rec.setTagSpan(i, appEnd, slash >= 0 && slash < appEnd ? slash : appEnd, lb >= 0 ? lb + 1 : -1, colon - 1, tok.hi);
+  return buf[tok.end] === SP ? tok.end + 1 : tok.end;
 }
 
 /** Parses what follows `<PRI>` at i. Never fails: a line without header is left 'unparsed'. */
 export function parseRfc3164(rec: LogRecord, buf: Buffer, i: number, fallbackHost: string): void {
-  const n = buf.length;
-  let p = i;
+  const n = buf.length | 0;
+  let p = i | 0;
   while (p < n && buf[p] === SP) p++;
   let t = timestampAt(buf, p, rec);
   if (t < 0) {
@@ -83,10 +105,10 @@ export function parseRfc3164(rec: LogRecord, buf: Buffer, i: number, fallbackHos
   while (p < n && buf[p] === SP) p++;
 
   scanToken(buf, p);
-  if (tokTag || t < 0 || tokEnd === p) {
+  if (tok.tag || t < 0 || tok.end === p) {
     rec.hostname = fallbackHost;
     rec.flags |= RecordFlag.NO_HOSTNAME;
-    if (tokTag) {
+    if (tok.tag) {
       rec.msgOffset = readTag(rec, buf, p);
     } else if (t >= 0) {
       rec.msgOffset = p; // a timestamp and nothing else
@@ -97,15 +119,15 @@ export function parseRfc3164(rec: LogRecord, buf: Buffer, i: number, fallbackHos
     }
   } else {
     const host = p;
-    const hostEnd = tokEnd;
-    const hostHi = tokHi;
-    rec.hostname = fieldText(buf, p, tokEnd, tokHi);
-    p = tokEnd < n ? tokEnd + 1 : n;
+    const hostEnd = tok.end;
+    const hostHi = tok.hi;
+    rec.setHostSpan(p, tok.end, tok.hi);
+    p = tok.end < n ? tok.end + 1 : n;
     scanToken(buf, p);
-    if (tokTag) {
+    if (tok.tag) {
       rec.msgOffset = readTag(rec, buf, p);
       // `app[]:` (no procid) and `app:msg` (no SP) are written back differently.
-      if (((hostHi | tokHi) & 0x80) === 0 && buf[tokEnd] === SP && (tokLb < 0 || tokEnd - 3 > tokLb)) rec.headerStart = host;
+      if (((hostHi | tok.hi) & 0x80) === 0 && buf[tok.end] === SP && (tok.lb < 0 || tok.end - 3 > tok.lb)) rec.headerStart = host;
     } else {
       rec.msgOffset = p;
       // A SP after HOST with nothing after it is not written back.

@@ -5,7 +5,12 @@
 // almost always share it.
 
 import type { LogRecord } from '../record.js';
-import { COLON, DASH, DIGIT0, DOT, SP } from './bytes.js';
+// Byte values as local constants: an imported binding costs a load and a TDZ check at every use.
+const COLON = 0x3a;
+const DASH = 0x2d;
+const DIGIT0 = 0x30;
+const DOT = 0x2e;
+const SP = 0x20;
 
 const MS_PER_DAY = 86_400_000;
 /** A BSD stamp further ahead of the receive time than this is from last year (Dec line, Jan 1). */
@@ -39,41 +44,39 @@ function daysInMonth(y: number, m: number): number {
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
-let minuteKey = -1;
-let minuteBase = 0;
+// Module state lives in objects held by `const`s: the JIT reads their fields directly, where a
+// module-level `let` costs a check on every read and boxes its number.
+const minuteCache = { key: -1, base: 0 };
 
 /** Epoch ms of a local wall-clock time (month 1..12), cached per minute. */
 export function localTime(y: number, mon: number, d: number, h: number, mi: number): number {
   const key = (((y * 13 + mon) * 32 + d) * 24 + h) * 60 + mi;
-  if (key !== minuteKey) {
+  if (key !== minuteCache.key) {
     const date = new Date(2000, 0, 1);
     date.setFullYear(y, mon - 1, d); // setFullYear: years below 100 are not mapped to 19xx
     date.setHours(h, mi, 0, 0);
-    minuteBase = date.getTime();
-    minuteKey = key;
+    minuteCache.base = date.getTime();
+    minuteCache.key = key;
   }
-  return minuteBase;
+  return minuteCache.base;
 }
 
-let yearStart = 0;
-let yearEnd = -1;
-let yearValue = 0;
+const yearCache = { start: 0, end: -1, value: 0 };
 
 /** The local calendar year of an instant, cached for the whole year. */
 export function localYear(ms: number): number {
-  if (ms < yearStart || ms >= yearEnd) {
-    yearValue = new Date(ms).getFullYear();
-    yearStart = new Date(yearValue, 0, 1).getTime();
-    yearEnd = new Date(yearValue + 1, 0, 1).getTime();
+  if (ms < yearCache.start || ms >= yearCache.end) {
+    yearCache.value = new Date(ms).getFullYear();
+    yearCache.start = new Date(yearCache.value, 0, 1).getTime();
+    yearCache.end = new Date(yearCache.value + 1, 0, 1).getTime();
   }
-  return yearValue;
+  return yearCache.value;
 }
 
 // Result of `fraction`, kept in module scope so that no object is allocated per stamp.
-let fracMicros = 0;
-let fracDigits = 0;
+const frac = { micros: 0, digits: 0 };
 
-/** Digits of a fractional second at i: sets fracMicros/fracDigits, returns the end or -1. */
+/** Digits of a fractional second at i: sets frac.micros/frac.digits, returns the end or -1. */
 function fraction(buf: Buffer, i: number): number {
   let micros = 0;
   let n = 0;
@@ -85,16 +88,16 @@ function fraction(buf: Buffer, i: number): number {
     n++;
   }
   if (n === 0 || n > 9) return -1;
-  fracDigits = n < 6 ? n : 6;
-  for (let k = fracDigits; k < 6; k++) micros *= 10;
-  fracMicros = micros;
+  frac.digits = n < 6 ? n : 6;
+  for (let k = frac.digits; k < 6; k++) micros *= 10;
+  frac.micros = micros;
   return j;
 }
 
 function setTime(rec: LogRecord, wholeSecondsMs: number, offset: number | null): void {
-  rec.time = wholeSecondsMs + Math.floor(fracMicros / 1000);
-  rec.timeMicros = fracMicros % 1000;
-  rec.timeFracDigits = fracDigits;
+  rec.time = wholeSecondsMs + Math.floor(frac.micros / 1000);
+  rec.timeMicros = frac.micros % 1000;
+  rec.timeFracDigits = frac.digits;
   rec.tzOffsetMin = offset;
 }
 
@@ -116,8 +119,8 @@ export function parseIsoTimestamp(buf: Buffer, i: number, rec: LogRecord): numbe
   const year = y1 * 100 + y2;
   if (mon < 1 || mon > 12 || day < 1 || day > daysInMonth(year, mon)) return -1;
   let j = i + 19;
-  fracMicros = 0;
-  fracDigits = 0;
+  frac.micros = 0;
+  frac.digits = 0;
   if (buf[j] === DOT) {
     j = fraction(buf, j + 1);
     if (j < 0) return -1;
@@ -198,8 +201,8 @@ export function parseBsdTimestamp(buf: Buffer, i: number, rec: LogRecord): numbe
   const s = two(buf, j + 6);
   if (h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || buf[j + 2] !== COLON || buf[j + 5] !== COLON) return -1;
   j += 8;
-  fracMicros = 0;
-  fracDigits = 0;
+  frac.micros = 0;
+  frac.digits = 0;
   if (buf[j] === DOT) {
     j = fraction(buf, j + 1);
     if (j < 0) return -1;
