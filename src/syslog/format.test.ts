@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { LogRecord } from '../record.js';
 import { FORMATTERS, writeRaw, writeRfc5424, writeTraditional } from './format.js';
 import { LINE_FORMATS } from './formatter.js';
+import { ByteSink } from '../util/bytesink.js';
 import { parse, render } from './syslog.testkit.js';
 import { rfc3339, zoneText } from './timefmt.js';
 
@@ -40,6 +41,39 @@ describe('formatters', () => {
       const bytes = Buffer.concat([Buffer.from('<13>Nov 22 02:55:07 h\x01st app: a\nb\0c\x1bd\x7fe\tf '), Buffer.from([0xff, 0xc3, 0x28])]);
       const out = render(parse(bytes, 'x', NOV22), writeTraditional);
       assert.deepEqual(out, Buffer.concat([Buffer.from('Nov 22 02:55:07 h#001st app: a#012b#000c#033d#177e\tf '), Buffer.from([0xff, 0xc3, 0x28, 0x0a])]));
+    });
+
+    it('copies the received header and MSG exactly as it would write them field by field (property)', () => {
+      const pri = fc.integer({ min: 0, max: 191 }).map((n) => `<${n}>`);
+      const stamp = fc.oneof(
+        fc.constantFrom('Nov 22 02:55:07', 'Jan  5 10:00:01', 'Oct 1 22:14:15', 'Mar  1 18:46:11.123:', 'Jan 05 2026 10:00:01'),
+        fc.constantFrom('2026-11-22T04:36:21', '2026-01-05T10:00:01.123456+01:00', '2026-01-05T10:00:01Z'),
+      );
+      const word = fc.string({ unit: fc.constantFrom('a', 'Z', '0', '-', '.', '/', ':', '[', ']', '\u00e9', '\t', '\x01'), maxLength: 12 });
+      const tag = fc.oneof(word, fc.tuple(word, word).map(([a, p]) => `${a}[${p}]`)).map((t) => `${t}:`);
+      const spaces = fc.constantFrom(' ', ' ', ' ', '  ', '');
+      const msg = fc.uint8Array({ maxLength: 300, size: 'max' }).chain((bytes) => fc.constantFrom(
+        Buffer.from(bytes), // anything, controls included
+        Buffer.from(bytes.map((b) => (b < 0x20 || b === 0x7f ? 0x41 : b))), // nothing to escape
+      ));
+      const line = fc.tuple(pri, stamp, spaces, word, spaces, fc.option(tag), spaces, msg)
+        .map(([p, ts, s1, host, s2, t, s3, m]) => Buffer.concat([Buffer.from(`${p}${ts}${s1}${host}${s2}${t ?? ''}${s3}`), m]));
+      // What the sink already holds: the passthrough lays the received header over its last bytes.
+      const before = fc.uint8Array({ maxLength: 64, size: 'max' });
+      fc.assert(fc.property(line, before, (bytes, prefix) => {
+        const rec = parse(bytes, 'peer', NOV22);
+        const fielded = new LogRecord(rec.raw, rec.receivedAt, rec.input, rec.peer);
+        Object.assign(fielded, { format: rec.format, flags: rec.flags, time: rec.time, msgOffset: rec.msgOffset,
+          hostname: rec.hostname, app: rec.app, program: rec.program, procid: rec.procid });
+        assert.equal(fielded.headerStart, -1);
+        const expected = render(fielded, writeTraditional);
+        const out = new ByteSink(8);
+        out.bytes(prefix);
+        writeTraditional(rec, out);
+        const got = out.take();
+        assert.deepEqual(got.subarray(0, prefix.length), Buffer.from(prefix), 'the bytes before are kept');
+        assert.deepEqual(got.subarray(prefix.length), expected, `${bytes.toString('latin1')} (header at ${rec.headerStart})`);
+      }), { numRuns: 20_000 });
     });
 
     it('keeps the stamp cache right across seconds', () => {

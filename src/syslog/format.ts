@@ -14,12 +14,17 @@
 import { RecordFlag, type LogRecord } from '../record.js';
 import type { ByteSink } from '../util/bytesink.js';
 import { COLON, LBRACKET, LF, RBRACKET, SP } from './bytes.js';
-import { writeEscaped, writeField } from './escape.js';
+import { checkCopied, writeEscaped, writeField } from './escape.js';
 import type { Formatter, LineFormat } from './formatter.js';
 import { writeJson } from './json.js';
 import { rfc3339, writeBsdStamp } from './timefmt.js';
 
 const DASH_SP = Buffer.from('- ');
+/** `Mmm dd HH:MM:SS `, as writeBsdStamp writes it. */
+const STAMP_BYTES = 16;
+/** Most bytes of a received header that the traditional passthrough lays over the sink (see there). */
+const SAVED_BYTES = 24;
+const saved = new Int32Array((SAVED_BYTES >> 2) + 1);
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** `<0>` .. `<191>`, made once. */
@@ -99,9 +104,29 @@ export function writeTraditional(rec: LogRecord, out: ByteSink): void {
     writeBsd(out, rec, true);
     return;
   }
-  // The parser found `HOST SP TAG SP MSG` written as this format writes it: one copy of the span.
-  writeBsdStamp(out, rec.time);
-  writeEscaped(out, rec.raw, start, rec.raw.length);
+  // The parser found `HOST SP TAG SP MSG` written as this format writes it: the stamp, then that
+  // span of raw as it is.
+  const raw = rec.raw;
+  const end = raw.length;
+  const at = out.len;
+  // `<PRI>` and the rest of the received header: the bytes of raw that land before the stamp
+  // when raw is copied whole. Copying it whole saves making a view of the span (which costs about
+  // as much as copying 200 bytes), so when they fit over bytes already in the sink, those are
+  // kept aside and put back.
+  const pre = start - STAMP_BYTES;
+  if (pre >= 0 && pre <= SAVED_BYTES && at >= SAVED_BYTES && end - start > 32) {
+    out.ensure(STAMP_BYTES + end - start + 1);
+    const data = out.data;
+    const from = at - ((pre + 3) & ~3); // whole words, so four bytes per load
+    for (let k = from; k < at; k += 4) saved[(at - k) >> 2] = data.getInt32(k, true);
+    out.buf.set(raw, at - pre);
+    for (let k = from; k < at; k += 4) data.setInt32(k, saved[(at - k) >> 2]!, true);
+    writeBsdStamp(out, rec.time);
+    checkCopied(out, at + STAMP_BYTES, raw, start, end);
+  } else {
+    writeBsdStamp(out, rec.time);
+    writeEscaped(out, raw, start, end);
+  }
   out.byte(LF);
 }
 
