@@ -21,20 +21,24 @@ export class Pipeline {
     private readonly journal: DurableLog | null = null, private readonly readers: readonly number[] = []) {}
 
   submit = (batch: LogRecord[]): boolean => {
-    const perOutput: LogRecord[][] = this.outputs.map(() => []);
-    this.router.route(batch, perOutput);
-    if (this.journal) {
-      for (const i of this.readers) {
-        for (const rec of perOutput[i]!) if (rec.journalSeq === 0) this.journal.append(rec);
-      }
-    }
-    for (let i = 0; i < perOutput.length; i++) {
-      const part = perOutput[i]!;
-      if (part.length) this.outputs[i]!.write(part);
+    const routed = this.router.routeBatch(batch, this.outputs.length);
+    const outputs = this.outputs;
+    if (Array.isArray(routed)) {
+      if (this.journal) for (const i of this.readers) this.toJournal(routed[i]!);
+      for (let i = 0; i < routed.length; i++) if (routed[i]!.length > 0) outputs[i]!.write(routed[i]!);
+    } else if (batch.length > 0) {
+      // Every record goes to the same outputs: each of them is handed the batch itself.
+      if (this.journal) for (const i of this.readers) if (routed.outputs.includes(i)) this.toJournal(batch);
+      for (const i of routed.outputs) outputs[i]!.write(batch);
     }
     if (this.tap) this.tap(batch);
     return !this.busy();
   };
+
+  /** Records bound for an output that reads the journal go there first, unless their input put them there. */
+  private toJournal(records: readonly LogRecord[]): void {
+    for (const rec of records) if (rec.journalSeq === 0) this.journal!.append(rec);
+  }
 
   busy(): boolean {
     for (const o of this.outputs) if (o.busy) return true;

@@ -19,6 +19,9 @@ const dialectIndex = (rec: LogRecord): number => DIALECT_INDEX.get(rec.dialect) 
 const dispositionIndex = (rec: LogRecord): number => DISPOSITION_INDEX.get(rec.disposition) ?? 0;
 import type { RuleConfig } from './rules.js';
 
+/** Where an empty batch goes. */
+const NOWHERE: Decision = Object.freeze({ outputs: Object.freeze([]), matched: true });
+
 export interface RouterOptions {
   /**
    * Decisions per cache generation (two are kept); 0 = no cache. The default, 16,384, keeps
@@ -38,6 +41,8 @@ export class Router {
   private young: Level = new Map();
   private old: Level = new Map();
   private youngSize = 0;
+  /** The last tuple decided (its key fields, as the cache keys them): records come in runs from one sender. */
+  private readonly last = { code: -1, input: '', host: '', app: '', program: '', decision: null as Decision | null };
 
   constructor(set: RuleSet, private readonly discarded: Counter, private readonly unmatchedCounter: Counter | null,
     cacheEntries: number) {
@@ -50,16 +55,44 @@ export class Router {
    * no rule takes go to the unmatched output, or are counted as discarded.
    */
   route(batch: readonly LogRecord[], out: LogRecord[][]): void {
+    const r = this.routeBatch(batch, out.length);
+    if (!Array.isArray(r)) {
+      for (const o of r.outputs) for (const rec of batch) out[o]!.push(rec);
+      return;
+    }
+    for (let o = 0; o < r.length; o++) for (const rec of r[o]!) out[o]!.push(rec);
+  }
+
+  /**
+   * Routes a batch as `route` does. When every record got the same decision (the usual case: a
+   * few senders, a few rules) returns that decision and makes no arrays: the caller hands the
+   * batch on whole to its outputs. Otherwise returns the records per output number.
+   */
+  routeBatch(batch: readonly LogRecord[], outputCount: number): Decision | LogRecord[][] {
+    let first: Decision | null = null;
+    let parts: LogRecord[][] | null = null;
     for (let i = 0; i < batch.length; i++) {
       const rec = batch[i]!;
       const d = this.decide(rec);
-      const outs = d.outputs;
-      for (let j = 0; j < outs.length; j++) out[outs[j]!]!.push(rec);
       if (!d.matched) {
         if (this.unmatchedCounter !== null) this.unmatchedCounter.value++;
-        if (outs.length === 0) this.discarded.value++;
+        if (d.outputs.length === 0) this.discarded.value++;
       }
+      if (parts === null) {
+        // Decisions are interned: the same object means the same outputs.
+        if (first === null || d === first) {
+          first = d;
+          continue;
+        }
+        parts = [];
+        for (let o = 0; o < outputCount; o++) parts.push([]);
+        const outs = first.outputs;
+        for (let k = 0; k < i; k++) for (let j = 0; j < outs.length; j++) parts[outs[j]!]!.push(batch[k]!);
+      }
+      const outs = d.outputs;
+      for (let j = 0; j < outs.length; j++) parts[outs[j]!]!.push(rec);
     }
+    return parts ?? first ?? NOWHERE;
   }
 
   /** The decision for one record, from the cache when possible. */
@@ -71,9 +104,21 @@ export class Router {
     const s = this.set;
     const kinds = (s.usesDialect ? dialectIndex(rec) << 3 : 0) | (s.usesDisposition ? dispositionIndex(rec) : 0);
     const code = ((((s.usesFacility ? facility << 3 : 0) | (s.usesSeverity ? severity : 0)) << 5 | bit) << 6) | kinds;
-    const hit = this.find(this.young, rec, code);
-    if (hit !== undefined) return hit;
-    const d = this.find(this.old, rec, code) ?? this.evaluate(rec, facility, severity, bit);
+    const last = this.last;
+    if (code === last.code && (!s.usesInput || rec.input === last.input) && (!s.usesHost || rec.hostname === last.host) &&
+      (!s.usesApp || (rec.app === last.app && rec.program === last.program))) return last.decision!;
+    const d = this.find(this.young, rec, code) ?? this.remember(rec, code, this.find(this.old, rec, code) ??
+      this.evaluate(rec, facility, severity, bit));
+    last.code = code;
+    last.input = rec.input;
+    last.host = s.usesHost ? rec.hostname : '';
+    last.app = s.usesApp ? rec.app : '';
+    last.program = s.usesApp ? rec.program : '';
+    last.decision = d;
+    return d;
+  }
+
+  private remember(rec: LogRecord, code: number, d: Decision): Decision {
     this.store(rec, code, d);
     return d;
   }
