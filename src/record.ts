@@ -3,7 +3,7 @@
 // every record has the same shape, which keeps property access monomorphic on the hot path.
 
 import type { Disposition } from './dialects/types.js';
-import { fieldText } from './syslog/bytes.js';
+import { fieldText, programOf } from './syslog/bytes.js';
 
 export type RecordFormat = 'rfc3164' | 'rfc5424' | 'unparsed';
 
@@ -86,22 +86,25 @@ export class LogRecord {
   /** Its sequence number in the daemon's journal; 0 while it is not in the journal. */
   journalSeq = 0;
 
-  // HOSTNAME, APP-NAME, program and PROCID. An RFC 3164 parse leaves HOSTNAME and TAG as spans of
-  // `raw` (`spans` says which), decoded on first read: a record that a catch-all rule sends to a
-  // traditional file is written from `raw` and never needs them as strings.
+  // HOSTNAME, APP-NAME, program and PROCID. The parsers leave HOSTNAME and TAG (APP-NAME and
+  // PROCID for RFC 5424) as spans of `raw` (`spans` says which), decoded on first read: a record
+  // that a catch-all rule sends to a traditional file is written from `raw` and never needs them
+  // as strings. Writers read the bounds below while `hostSpanned()` / `tagSpanned()` hold.
   private hostText = '';
   private appText = '';
   private programText = '';
   private procidText = '';
   private spans = 0;
-  private hostAt = 0;
-  private hostEnd = 0;
-  private tagAt = 0;
-  private appEnd = 0;
+  hostAt = 0;
+  hostEnd = 0;
+  /** APP-NAME is raw[tagAt, appEnd). */
+  tagAt = 0;
+  appEnd = 0;
+  /** The program name ends here; -1: at the first `/` of the app, looked for when decoded. */
   private programEnd = 0;
-  /** Bounds of `[PROCID]` inside the tag, without the brackets; procidAt -1 when there is none. */
-  private procidAt = -1;
-  private procidEnd = 0;
+  /** Bounds of PROCID (inside `[...]` for RFC 3164); procidAt -1 when there is none. */
+  procidAt = -1;
+  procidEnd = 0;
   /** OR of the bytes of both spans: >= 0x80 when they need UTF-8 decoding. */
   private spanHi = 0;
 
@@ -167,8 +170,8 @@ export class LogRecord {
   }
 
   /**
-   * TAG is raw[at, ...): app is [at, appEnd), program [at, programEnd), procid [procidAt, procidEnd)
-   * (procidAt -1: none). Decoded when first read.
+   * TAG is raw[at, ...): app is [at, appEnd), program [at, programEnd) (programEnd -1: up to the
+   * app's first `/`), procid [procidAt, procidEnd) (procidAt -1: none). Decoded when first read.
    */
   setTagSpan(at: number, appEnd: number, programEnd: number, procidAt: number, procidEnd: number, hi: number): void {
     this.tagAt = at;
@@ -180,6 +183,21 @@ export class LogRecord {
     this.spans |= TAG_SPAN;
   }
 
+  /** HOSTNAME is still raw[hostAt, hostEnd), all ASCII: written as those bytes, it reads as the string would. */
+  hostSpanned(): boolean {
+    return (this.spans & HOST_SPAN) !== 0 && this.spanHi < 0x80;
+  }
+
+  /** APP-NAME and PROCID are still spans of raw, all ASCII (see hostSpanned). */
+  tagSpanned(): boolean {
+    return (this.spans & TAG_SPAN) !== 0 && this.spanHi < 0x80;
+  }
+
+  /** Whether the record has an APP-NAME, without making it a string. */
+  hasApp(): boolean {
+    return this.spans & TAG_SPAN ? this.appEnd > this.tagAt : this.appText !== '';
+  }
+
   private decodeHost(): void {
     this.spans &= ~HOST_SPAN;
     this.hostText = fieldText(this.raw, this.hostAt, this.hostEnd, this.spanHi);
@@ -189,7 +207,8 @@ export class LogRecord {
     this.spans &= ~TAG_SPAN;
     const raw = this.raw;
     this.appText = fieldText(raw, this.tagAt, this.appEnd, this.spanHi);
-    this.programText = this.programEnd === this.appEnd ? this.appText : fieldText(raw, this.tagAt, this.programEnd, this.spanHi);
+    this.programText = this.programEnd < 0 ? programOf(this.appText)
+      : this.programEnd === this.appEnd ? this.appText : fieldText(raw, this.tagAt, this.programEnd, this.spanHi);
     this.procidText = this.procidAt < 0 ? '' : fieldText(raw, this.procidAt, this.procidEnd, this.spanHi);
   }
 

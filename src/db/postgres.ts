@@ -6,13 +6,23 @@
 
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
-import copyStreams from 'pg-copy-streams';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
+import type copyStreamsModule from 'pg-copy-streams';
 import { copies, type Copy } from './pg-copy.js';
 import { buildSelect, storedRecord, type RecordQuery, type SqlDialect, type StoredRecord } from './query.js';
 import type { RowBatch } from './rows.js';
 import { MIGRATIONS, SCHEMA_VERSION, TIMED_TABLES } from './schema.js';
 import { StoreError, type Store } from './store.js';
+
+// node-pg and pg-copy-streams are loaded when a PostgreSQL store is first made, not with the
+// daemon: loading them costs ~45 ms of CPU at every start, and most configurations have no
+// postgres output. Both are CommonJS, so they load synchronously.
+const require = createRequire(import.meta.url);
+let pgModule: typeof pg | null = null;
+let copyModule: typeof copyStreamsModule | null = null;
+const pgLib = (): typeof pg => (pgModule ??= require('pg') as typeof pg);
+const copyLib = (): typeof copyStreamsModule => (copyModule ??= require('pg-copy-streams') as typeof copyStreamsModule);
 
 export interface PostgresOptions {
   /** Host, port, user, password, database, ssl...; what is missing comes from PG* variables. */
@@ -53,7 +63,7 @@ function storeError(err: unknown, what: string): StoreError {
   const code = (err as { code?: unknown } | null)?.code;
   const suffix = typeof code === 'string' && code !== '' ? ` (${code})` : '';
   // Without a SQLSTATE the failure is the connection's: refused, reset, timed out, closed.
-  const transient = !(err instanceof pg.DatabaseError) || typeof code !== 'string' || TRANSIENT_STATE.test(code);
+  const transient = !(err instanceof pgLib().DatabaseError) || typeof code !== 'string' || TRANSIENT_STATE.test(code);
   return new StoreError(`postgres: ${what}: ${message}${suffix}`, transient);
 }
 
@@ -83,7 +93,7 @@ export class PostgresStore implements Store {
 
   constructor(private readonly options: PostgresOptions) {
     // A client that never connects resolves the PG* variables and defaults the way a real one will.
-    const c = new pg.Client(options.connection);
+    const c = new (pgLib().Client)(options.connection);
     this.where = `${c.host}:${c.port}/${c.database ?? ''}`;
   }
 
@@ -112,14 +122,14 @@ export class PostgresStore implements Store {
     return this.serial(`cannot open ${this.where}`, async () => {
       await ended;
       await this.close();
-      const client = new pg.Client({
+      const client = new (pgLib().Client)({
         keepAlive: true,
         application_name: 'maillogd',
         ...this.options.connection,
         connectionTimeoutMillis: this.options.connectTimeoutMs,
         ...(this.options.statementTimeoutMs !== undefined ? { statement_timeout: this.options.statementTimeoutMs } : {}),
       });
-      client.setTypeParser(pg.types.builtins.JSONB, (v: string) => v);
+      client.setTypeParser(pgLib().types.builtins.JSONB, (v: string) => v);
       const conn: Connection = { client, lost: null };
       client.on('error', (err) => { conn.lost ??= err; });
       client.on('end', () => { conn.lost ??= new Error('connection closed'); });
@@ -184,7 +194,7 @@ export class PostgresStore implements Store {
       }
       if (data.length === 0) return;
       await this.transaction(c, async () => {
-        for (const d of data) await pipeline(Readable.from(chunks(d.data)), c.query(copyStreams.from(d.sql)));
+        for (const d of data) await pipeline(Readable.from(chunks(d.data)), c.query(copyLib().from(d.sql)));
       });
     });
   }

@@ -78,7 +78,8 @@ export function writeEscaped(out: ByteSink, src: Uint8Array, start: number, end:
     out.len = at + n;
     return;
   }
-  buf.set(start === 0 && end === src.length ? src : src.subarray(start, end), at);
+  // A plain Uint8Array view: Buffer's subarray() costs a good deal more to make.
+  buf.set(start === 0 && end === src.length ? src : new Uint8Array(src.buffer, src.byteOffset + start, n), at);
   checkCopied(out, at, src, start, end);
 }
 

@@ -76,6 +76,24 @@ describe('formatters', () => {
       }), { numRuns: 20_000 });
     });
 
+    it('writes RFC 5424 HOSTNAME, APP-NAME and PROCID from the line exactly as from their strings (property)', () => {
+      const field = fc.string({ unit: fc.constantFrom('a', 'Z', '0', '-', '.', '/', '[', ']', ':', '\u00e9', '\t', '\x01', '\x7f'), minLength: 1, maxLength: 12 });
+      const stamp = fc.constantFrom('-', '2026-11-22T04:36:21Z', '2026-01-05T10:00:01.123456+01:00', 'bad');
+      const msg = fc.uint8Array({ maxLength: 120 });
+      const line = fc.tuple(fc.integer({ min: 0, max: 191 }), stamp, field, field, field, field, fc.constantFrom('-', '[a b="c"]'), fc.option(msg))
+        .map(([p, ts, host, app, pid, mid, sd, m]) => Buffer.concat([
+          Buffer.from(`<${p}>1 ${ts} ${host} ${app} ${pid} ${mid} ${sd}`), m === null ? Buffer.alloc(0) : Buffer.concat([Buffer.from(' '), m])]));
+      fc.assert(fc.property(line, (bytes) => {
+        const rec = parse(bytes, 'peer', NOV22);
+        const fielded = new LogRecord(rec.raw, rec.receivedAt, rec.input, rec.peer);
+        Object.assign(fielded, { format: rec.format, flags: rec.flags, time: rec.time, msgOffset: rec.msgOffset,
+          hostname: rec.hostname, app: rec.app, program: rec.program, procid: rec.procid });
+        assert.equal(fielded.tagSpanned() || fielded.hostSpanned(), false);
+        const again = parse(bytes, 'peer', NOV22); // never read as strings
+        assert.deepEqual(render(again, writeTraditional), render(fielded, writeTraditional), bytes.toString('latin1'));
+      }), { numRuns: 20_000 });
+    });
+
     it('keeps the stamp cache right across seconds', () => {
       const a = parse('<13>Nov 22 02:55:07 h a: x', 'x', NOV22);
       const b = parse('<13>Nov 22 02:55:08 h a: x', 'x', NOV22);

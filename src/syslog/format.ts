@@ -40,6 +40,20 @@ function writeMsg(out: ByteSink, rec: LogRecord): void {
 
 /** `TAG SP` (`app[procid]: ` or `app: `), nothing when the record has no app. */
 function writeTag(out: ByteSink, rec: LogRecord): void {
+  if (rec.tagSpanned()) {
+    // Still bytes of the line: copied from there, no strings made.
+    if (rec.appEnd === rec.tagAt) return;
+    const raw = rec.raw;
+    writeEscaped(out, raw, rec.tagAt, rec.appEnd);
+    if (rec.procidAt >= 0 && rec.procidEnd > rec.procidAt) {
+      out.byte(LBRACKET);
+      writeEscaped(out, raw, rec.procidAt, rec.procidEnd);
+      out.byte(RBRACKET);
+    }
+    out.byte(COLON);
+    out.byte(SP);
+    return;
+  }
   if (rec.app === '') return;
   writeField(out, rec.app);
   if (rec.procid !== '') {
@@ -55,8 +69,9 @@ function writeTag(out: ByteSink, rec: LogRecord): void {
 function writeBsd(out: ByteSink, rec: LogRecord, withHost: boolean): void {
   writeBsdStamp(out, rec.time);
   if (withHost) {
-    writeField(out, rec.hostname === '' ? '-' : rec.hostname);
-    if (rec.app !== '' || rec.msgOffset < rec.raw.length) out.byte(SP);
+    if (rec.hostSpanned()) writeEscaped(out, rec.raw, rec.hostAt, rec.hostEnd);
+    else writeField(out, rec.hostname === '' ? '-' : rec.hostname);
+    if (rec.hasApp() || rec.msgOffset < rec.raw.length) out.byte(SP);
   }
   writeTag(out, rec);
   writeMsg(out, rec);

@@ -6,56 +6,64 @@
 // at the very end (`... MSGID`) reads as NILVALUE.
 
 import { RecordFlag, type LogRecord } from '../record.js';
-import { DASH, LBRACKET, SP, nilText, programOf } from './bytes.js';
+import { nilText } from './bytes.js';
 import { scanSd } from './sd.js';
 import { parseIsoTimestamp } from './timestamp.js';
 
 export { parseSd, formatSd, escapeSdValue, type SdElement } from './sd.js';
 
-// Bounds of the last token found by `token`, in module scope so nothing is allocated per field.
-let tokEnd = 0;
-let tokHi = 0;
+// Byte values as local constants: an imported binding costs a load and a check at every use.
+const DASH = 0x2d;
+const LBRACKET = 0x5b;
+const SP = 0x20;
 
-/** A non-empty run of non-SP bytes at i; sets tokEnd/tokHi and returns false when empty. */
+// Bounds of the last token found by `token`, in one object made once so that nothing is
+// allocated per field (held by a `const`: the JIT reads its fields directly).
+const tok = { end: 0, hi: 0 };
+
+/** A non-empty run of non-SP bytes at i; sets tok.end/tok.hi and returns false when empty. */
 function token(buf: Buffer, i: number): boolean {
-  let j = i;
+  let j = i | 0;
   let hi = 0;
-  const n = buf.length;
+  const n = buf.length | 0; // a small integer to the JIT, so that the compares below are too
   while (j < n) {
     const b = buf[j]!;
     if (b === SP) break;
     hi |= b;
     j++;
   }
-  tokEnd = j;
-  tokHi = hi;
+  tok.end = j;
+  tok.hi = hi;
   return j > i;
 }
+
+/** The field is the NILVALUE `-`. */
+const isNil = (buf: Buffer, start: number, end: number): boolean => end - start === 1 && buf[start] === DASH;
 
 /**
  * Parses the header that follows `<PRI>1 ` (i = offset of TIMESTAMP). Returns false, with `rec`
  * unchanged, when the line is not RFC 5424. `fallbackHost` replaces a NILVALUE HOSTNAME.
  */
 export function parseRfc5424(rec: LogRecord, buf: Buffer, i: number, fallbackHost: string): boolean {
-  const n = buf.length;
+  const n = buf.length | 0;
   // TIMESTAMP
   if (!token(buf, i)) return false;
   const tsStart = i;
-  const tsEnd = tokEnd;
+  const tsEnd = tok.end;
   // HOSTNAME APP-NAME PROCID MSGID
   i = tsEnd + 1;
   if (!token(buf, i)) return false;
-  const hostStart = i, hostEnd = tokEnd, hostHi = tokHi;
-  i = tokEnd + 1;
+  const hostStart = i, hostEnd = tok.end, hostHi = tok.hi;
+  i = tok.end + 1;
   if (!token(buf, i)) return false;
-  const appStart = i, appEnd = tokEnd, appHi = tokHi;
-  i = tokEnd + 1;
+  const appStart = i, appEnd = tok.end, appHi = tok.hi;
+  i = tok.end + 1;
   if (!token(buf, i)) return false;
-  const pidStart = i, pidEnd = tokEnd, pidHi = tokHi;
-  i = tokEnd + 1;
+  const pidStart = i, pidEnd = tok.end, pidHi = tok.hi;
+  i = tok.end + 1;
   if (!token(buf, i)) return false;
-  const midStart = i, midEnd = tokEnd, midHi = tokHi;
-  i = tokEnd + 1;
+  const midStart = i, midEnd = tok.end, midHi = tok.hi;
+  i = tok.end + 1;
   // STRUCTURED-DATA, then SP MSG or the end.
   let sdEnd: number;
   let sdHi = 0;
@@ -79,14 +87,15 @@ export function parseRfc5424(rec: LogRecord, buf: Buffer, i: number, fallbackHos
   // The header is valid: fill the record.
   const noTime = tsEnd - tsStart === 1 && buf[tsStart] === DASH;
   if (noTime || parseIsoTimestamp(buf, tsStart, rec) !== tsEnd) rec.flags |= RecordFlag.NO_TIMESTAMP;
-  rec.hostname = nilText(buf, hostStart, hostEnd, hostHi);
-  if (rec.hostname === '') {
+  // HOSTNAME, APP-NAME and PROCID stay spans of the line until read (see LogRecord).
+  if (isNil(buf, hostStart, hostEnd)) {
     rec.hostname = fallbackHost;
     rec.flags |= RecordFlag.NO_HOSTNAME;
+  } else {
+    rec.setHostSpan(hostStart, hostEnd, hostHi);
   }
-  rec.app = nilText(buf, appStart, appEnd, appHi);
-  rec.program = programOf(rec.app);
-  rec.procid = nilText(buf, pidStart, pidEnd, pidHi);
+  rec.setTagSpan(appStart, isNil(buf, appStart, appEnd) ? appStart : appEnd, -1,
+    isNil(buf, pidStart, pidEnd) ? -1 : pidStart, pidEnd, appHi | pidHi);
   rec.msgid = nilText(buf, midStart, midEnd, midHi);
   rec.sd = buf[i] === LBRACKET ? (sdHi >= 0x80 ? buf.toString('utf8', i, sdEnd) : buf.toString('latin1', i, sdEnd)) : '';
   if (buf[msg] === 0xef && buf[msg + 1] === 0xbb && buf[msg + 2] === 0xbf) {

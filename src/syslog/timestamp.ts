@@ -39,6 +39,19 @@ export function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146_097 + doe - 719_468;
 }
 
+// The last date daysFromCivil was asked for: stamps from one sender share it for a whole day.
+const dayCache = { key: -1, days: 0 };
+
+/** daysFromCivil for a valid date, cached for the last one. */
+function civilDays(y: number, m: number, d: number): number {
+  const key = (y * 13 + m) * 32 + d;
+  if (key !== dayCache.key) {
+    dayCache.days = daysFromCivil(y, m, d);
+    dayCache.key = key;
+  }
+  return dayCache.days;
+}
+
 function daysInMonth(y: number, m: number): number {
   if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
@@ -140,7 +153,7 @@ export function parseIsoTimestamp(buf: Buffer, i: number, rec: LogRecord): numbe
   if (j < buf.length && buf[j] !== SP) return -1;
   const whole = offset === null
     ? localTime(year, mon, day, h, mi) + s * 1000
-    : (daysFromCivil(year, mon, day) * 1440 + h * 60 + mi - offset) * 60_000 + s * 1000;
+    : (civilDays(year, mon, day) * 1440 + h * 60 + mi - offset) * 60_000 + s * 1000;
   setTime(rec, whole, offset);
   return j;
 }
