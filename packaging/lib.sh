@@ -138,6 +138,10 @@ stage_app() {
   "$tsc" -p "$REPO/tsconfig.build.json" --outDir "$dest/dist" --sourceMap false --declaration false >&2
   [ -f "$dest/dist/cli/maillogd.js" ] && [ -f "$dest/dist/cli/maillogctl.js" ] || die "the build made no dist/cli entry points"
 
+  step "bundling the entry points (one module each to load at start)"
+  "$node" "$REPO/scripts/bundle.mjs" "$dest/dist" --no-sourcemap >&2
+  [ -f "$dest/dist/cli/sqlite-worker.js" ] || die "the bundle step made no dist/cli/sqlite-worker.js"
+
   step "compiling the udp input's batched receive (native/udp_recv.c) for the shipped runtime"
   MAILLOGD_NATIVE=required "$node" "$REPO/scripts/build-native.mjs" "$dest/dist/native/udp_recv.node" >&2
   strip --remove-section=.comment --remove-section=.note --strip-unneeded "$dest/dist/native/udp_recv.node"

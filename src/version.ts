@@ -1,5 +1,18 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-/** The package version, read from package.json (two levels up from src/ and from dist/). */
-export const VERSION: string = (require('../package.json') as { version: string }).version;
+
+/**
+ * package.json, found from this module: one level up from src/version.ts and dist/version.js,
+ * two from the bundled entry points in dist/cli.
+ */
+function packageJson(): { version: string } {
+  try {
+    return require('../package.json') as { version: string };
+  } catch {
+    return require('../../package.json') as { version: string };
+  }
+}
+
+/** The package version. */
+export const VERSION: string = packageJson().version;

@@ -36,8 +36,9 @@ let loaded: UdpRecv | Error | undefined;
 export function loadUdpRecv(): UdpRecv | Error {
   if (loaded) return loaded;
   const require = createRequire(import.meta.url);
-  // dist/inputs/udp/native.js → dist/native; src/inputs/udp/native.ts (tests) → dist/native.
-  const candidates = ['../../native/udp_recv.node', '../../../dist/native/udp_recv.node'];
+  // dist/inputs/udp/native.js → dist/native; src/inputs/udp/native.ts (tests) → dist/native; the
+  // bundled entry points in dist/cli (scripts/bundle.mjs) → dist/native.
+  const candidates = ['../../native/udp_recv.node', '../../../dist/native/udp_recv.node', '../native/udp_recv.node'];
   const reasons: string[] = [];
   for (const rel of candidates) {
     try {
