@@ -59,7 +59,8 @@ for (let i = 0; i < LINES; i++) {
 }
 const stream = Buffer.from(lines.join(''));
 const chunks: Buffer[] = [];
-for (let at = 0; at < stream.length; at += 65536) chunks.push(Buffer.from(stream.subarray(at, at + 65536)));
+const CHUNK = Number(option('--chunk', '65536'));
+for (let at = 0; at < stream.length; at += CHUNK) chunks.push(Buffer.from(stream.subarray(at, at + CHUNK)));
 
 const counters = new Counters();
 const rule = { ...validateSection(ruleSpec, { outputs: 'out' }, 'rule.all', []), name: 'all' };
