@@ -42,7 +42,7 @@ export interface NativeLevel {
 
 export class LogRecord {
   /** The frame exactly as received (after transport framing). Never modified. */
-  raw: Buffer;
+  readonly raw: Buffer;
   /** Receive time, ms since the epoch. */
   receivedAt: number;
   /** Name of the input section that received it (`udp_in`, ...), or `internal`. */
