@@ -4,8 +4,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ini from 'ini';
-import { globSync } from 'glob';
+import type { globSync } from 'glob';
+import { lazy } from '../util/lazy.js';
 import type { ConfigProblem } from './schema.js';
+
+/** glob, loaded for the first `include` with a pattern. */
+const globLib = lazy<{ globSync: typeof globSync }>('glob');
 
 export type SectionKind = 'daemon' | 'input' | 'output' | 'rule' | 'access';
 const KINDS: readonly SectionKind[] = ['daemon', 'input', 'output', 'rule', 'access'];
@@ -92,7 +96,7 @@ function includes(value: unknown, file: string, problems: ConfigProblem[]): stri
   const out: string[] = [];
   for (const p of patterns) {
     const abs = path.resolve(base, p.trim());
-    const hits = /[*?[{]/.test(abs) ? globSync(abs, { nodir: true }).sort() : [abs];
+    const hits = /[*?[{]/.test(abs) ? globLib().globSync(abs, { nodir: true }).sort() : [abs];
     if (hits.length === 0 && !/[*?[{]/.test(abs)) {
       problems.push({ section: file, key: 'include', message: `${p}: no such file` });
     }

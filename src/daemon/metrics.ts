@@ -2,8 +2,12 @@
 // numbers as maillogctl stats and the paniclog's stats lines, counters as `maillogd_<name>_total`
 // labelled with the component and the reason.
 
-import http from 'node:http';
+import type http from 'node:http';
+import { lazy } from '../util/lazy.js';
 import type { Counters } from '../telemetry/counters.js';
+
+/** node:http, loaded when the metrics endpoint is configured. */
+const httpLib = lazy<typeof http>('node:http');
 
 function label(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -31,7 +35,7 @@ export class MetricsServer {
   constructor(private readonly host: string, private readonly port: number, private readonly counters: Counters) {}
 
   async start(): Promise<string> {
-    const server = http.createServer((req, res) => {
+    const server = httpLib().createServer((req, res) => {
       if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('try /metrics\n');
         return;

@@ -4,13 +4,17 @@
 // tail and reports (never drops quietly, never throws on) damage further in; appends are made
 // durable by group commit (one fdatasync for every batch of records, at most fsyncIntervalMs late).
 
-import { randomBytes } from 'node:crypto';
+import type crypto from 'node:crypto';
+import { lazy } from '../util/lazy.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Checkpoints, UnknownSubscriberError, checkSubscriberName, syncDir } from './checkpoints.js';
 import { HEADER_SIZE, MAX_PAYLOAD, SEAL_SIZE, putRecordHeader, seal, segmentHeader, segmentName } from './format.js';
 import { io } from './io.js';
 import { Segment, SegmentStore, type Cursor, type JournalEntry } from './store.js';
+
+/** node:crypto, for the one random id a new journal takes. */
+const cryptoLib = lazy<typeof crypto>('node:crypto');
 
 export type { JournalEntry } from './store.js';
 
@@ -72,7 +76,7 @@ function readOrMakeId(dir: string): string {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  const id = randomBytes(8).toString('hex');
+  const id = cryptoLib().randomBytes(8).toString('hex');
   const tmp = `${file}.tmp`;
   fs.writeFileSync(tmp, `${id}\n`, { mode: 0o640 });
   const fd = fs.openSync(tmp, 'r');

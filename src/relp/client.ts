@@ -5,10 +5,11 @@
 // never answered (a RELP sender resends those on the next session: at-least-once).
 
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { RelpReader, type RelpFrame } from './frame.js';
 import { ByteSink } from '../util/bytesink.js';
 import { VERSION } from '../version.js';
+import { tlsLib } from '../util/tls.js';
 
 export interface RelpClientOptions {
   readonly host: string;
@@ -78,7 +79,7 @@ export class RelpSession<T> {
     this.state = 'connecting';
     const { host, port } = this.opts;
     const socket = this.opts.tls
-      ? tls.connect({ ...this.opts.tls, host, port })
+      ? tlsLib().connect({ ...this.opts.tls, host, port })
       : net.connect({ host, port });
     this.socket = socket;
     socket.setNoDelay(true);

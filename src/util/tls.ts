@@ -5,12 +5,16 @@
 
 import fs from 'node:fs';
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
+import { lazy } from './lazy.js';
 import { bool, list, str } from '../config/schema.js';
 import type { SpecValue } from '../config/schema.js';
 import { anyGlobMatches, checkGlob, compileGlob } from '../engine/glob.js';
 import type { Counter, Counters } from '../telemetry/counters.js';
 import type { InternalLog } from '../telemetry/log.js';
+
+/** The TLS stack, loaded when a TLS input or output first needs it. */
+export const tlsLib = lazy<typeof tls>('node:tls');
 
 const permittedPeers = list([], 'Names a peer certificate must carry (a DNS subjectAltName or the CN; globs, case-insensitive), ' +
   'like rsyslog\'s PermittedPeer; empty = any certificate the CA signed.', checkGlob);
@@ -114,7 +118,7 @@ export function clientOptions(cfg: TlsClientConfig, host: string): tls.Connectio
     minVersion: 'TLSv1.2',
     rejectUnauthorized: true,
     checkServerIdentity: (name, cert) => {
-      if (patterns.length === 0) return tls.checkServerIdentity(name, cert);
+      if (patterns.length === 0) return tlsLib().checkServerIdentity(name, cert);
       if (peerNameAllowed(cert, patterns)) return undefined;
       return new Error(`the server certificate names ${certificateNames(cert).join(', ') || 'nothing'}, none of tls_permitted_peers`);
     },
@@ -151,7 +155,7 @@ export class TlsAcceptor {
   constructor(private readonly cfg: TlsServerConfig, private readonly scope: string, counters: Counters, private readonly log: InternalLog) {
     const require = cfg.tls_require_client_cert;
     try {
-      this.server = tls.createServer({
+      this.server = tlsLib().createServer({
         cert: readFile('tls_cert_file', cfg.tls_cert_file),
         key: readFile('tls_key_file', cfg.tls_key_file),
         ca: cfg.tls_ca_file ? readFile('tls_ca_file', cfg.tls_ca_file) : undefined,

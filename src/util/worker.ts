@@ -5,14 +5,17 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { Worker, WorkerOptions } from 'node:worker_threads';
+import { lazy } from './lazy.js';
+
+const threads = lazy<typeof import('node:worker_threads')>('node:worker_threads');
 
 /** A worker running the module `name` (without extension) in the directory of `callerUrl`. */
 export function startWorker(callerUrl: string, name: string, options: WorkerOptions): Worker {
-  if (!callerUrl.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, callerUrl), options);
+  if (!callerUrl.endsWith('.ts')) return new (threads().Worker)(new URL(`./${name}.js`, callerUrl), options);
   const script = new URL(`./${name}.ts`, callerUrl).href;
   const boot = `import(${JSON.stringify(tsxApi(callerUrl))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(script)}); });`;
-  return new Worker(boot, { ...options, eval: true });
+  return new (threads().Worker)(boot, { ...options, eval: true });
 }
 
 /** tsx's ESM API (`tsx/esm/api` under the `import` condition), found from the caller's place. */
