@@ -45,9 +45,14 @@ export function fieldText(buf: Buffer, start: number, end: number, hi: number): 
   return (interned[slot] = buf.toString('latin1', start, end));
 }
 
+/** The field buf[start, end) is the RFC 5424 NILVALUE, a lone `-`. */
+export function isNil(buf: Buffer, start: number, end: number): boolean {
+  return end - start === 1 && buf[start] === DASH;
+}
+
 /** A header field where a lone `-` is the RFC 5424 NILVALUE. */
 export function nilText(buf: Buffer, start: number, end: number, hi: number): string {
-  if (end - start === 1 && buf[start] === DASH) return '';
+  if (isNil(buf, start, end)) return '';
   return fieldText(buf, start, end, hi);
 }
 

@@ -8,9 +8,7 @@
 // byte, from the first one on.
 
 import type { ByteSink } from '../util/bytesink.js';
-
-const DEL = 0x7f;
-const TAB = 0x09;
+import { DEL, TAB } from './bytes.js';
 
 /** Spans up to this long are copied byte by byte: cheaper than making the view a native copy needs. */
 const SHORT_COPY = 24;

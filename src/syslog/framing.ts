@@ -12,11 +12,7 @@
 // that spans chunks is copied once, when it completes. Never throws, whatever the bytes.
 // Frames go to an array, or straight to a sink (the TCP input: no Frame object per message).
 
-// Byte values as local constants: an imported binding costs a load and a TDZ check at every use.
-const CR = 0x0d;
-const LF = 0x0a;
-const NUL = 0x00;
-const SP = 0x20;
+import { CR, LF, NUL, SP } from './bytes.js';
 
 export interface Frame {
   data: Buffer;

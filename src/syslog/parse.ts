@@ -8,10 +8,10 @@
 // keeps its bytes after the PRI as MSG, with format 'unparsed' and PARSE_ERROR.
 
 import { RecordFlag, type LogRecord } from '../record.js';
-const SP = 0x20;
 import { parsePri } from './pri.js';
 import { parseRfc3164 } from './rfc3164.js';
 import { parseRfc5424 } from './rfc5424.js';
+import { SP } from './bytes.js';
 
 /** Fills `rec` from `rec.raw`. `fallbackHost` names the sender when the line has no HOSTNAME. */
 export function parseRecord(rec: LogRecord, fallbackHost: string): void {

@@ -3,10 +3,7 @@
 // so a counter can show it and the message itself is never lost.
 
 import { DEFAULT_FACILITY, DEFAULT_SEVERITY, RecordFlag, type LogRecord } from '../record.js';
-// Byte values as local constants: an imported binding costs a load and a TDZ check at every use.
-const DIGIT0 = 0x30;
-const GT = 0x3e;
-const LT = 0x3c;
+import { DIGIT0, GT, LT } from './bytes.js';
 
 /** Longest delimited PRI looked at: `<` + up to 4 bytes + `>`; a longer run is not a PRI. */
 const MAX_PRI_END = 5;

@@ -14,14 +14,7 @@
 
 import { RecordFlag, type LogRecord } from '../record.js';
 import { parseBsdTimestamp, parseIsoTimestamp } from './timestamp.js';
-
-// Byte values as local constants: an imported binding costs a load and a TDZ check at every use.
-const COLON = 0x3a;
-const DIGIT0 = 0x30;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
-const SLASH = 0x2f;
-const SP = 0x20;
+import { COLON, DIGIT0, LBRACKET, RBRACKET, SLASH, SP } from './bytes.js';
 
 // What `scanToken` found, in one object made once so that nothing is allocated per line (and held
 // by a `const`: the JIT reads its fields directly, where module-level `let`s cost a check each).

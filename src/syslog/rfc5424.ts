@@ -6,16 +6,11 @@
 // at the very end (`... MSGID`) reads as NILVALUE.
 
 import { RecordFlag, type LogRecord } from '../record.js';
-import { nilText } from './bytes.js';
+import { DASH, LBRACKET, SP, isNil, nilText } from './bytes.js';
 import { scanSd } from './sd.js';
 import { parseIsoTimestamp } from './timestamp.js';
 
 export { parseSd, formatSd, escapeSdValue, type SdElement } from './sd.js';
-
-// Byte values as local constants: an imported binding costs a load and a check at every use.
-const DASH = 0x2d;
-const LBRACKET = 0x5b;
-const SP = 0x20;
 
 // Bounds of the last token found by `token`, in one object made once so that nothing is
 // allocated per field (held by a `const`: the JIT reads its fields directly).
@@ -36,9 +31,6 @@ function token(buf: Buffer, i: number): boolean {
   tok.hi = hi;
   return j > i;
 }
-
-/** The field is the NILVALUE `-`. */
-const isNil = (buf: Buffer, start: number, end: number): boolean => end - start === 1 && buf[start] === DASH;
 
 /**
  * Parses the header that follows `<PRI>1 ` (i = offset of TIMESTAMP). Returns false, with `rec`
@@ -85,7 +77,7 @@ export function parseRfc5424(rec: LogRecord, buf: Buffer, i: number, fallbackHos
   }
 
   // The header is valid: fill the record.
-  const noTime = tsEnd - tsStart === 1 && buf[tsStart] === DASH;
+  const noTime = isNil(buf, tsStart, tsEnd);
   if (noTime || parseIsoTimestamp(buf, tsStart, rec) !== tsEnd) rec.flags |= RecordFlag.NO_TIMESTAMP;
   // HOSTNAME, APP-NAME and PROCID stay spans of the line until read (see LogRecord).
   if (isNil(buf, hostStart, hostEnd)) {

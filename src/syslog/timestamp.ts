@@ -5,12 +5,7 @@
 // almost always share it.
 
 import type { LogRecord } from '../record.js';
-// Byte values as local constants: an imported binding costs a load and a TDZ check at every use.
-const COLON = 0x3a;
-const DASH = 0x2d;
-const DIGIT0 = 0x30;
-const DOT = 0x2e;
-const SP = 0x20;
+import { COLON, DASH, DIGIT0, DOT, SP } from './bytes.js';
 
 const MS_PER_DAY = 86_400_000;
 /** A BSD stamp further ahead of the receive time than this is from last year (Dec line, Jan 1). */
