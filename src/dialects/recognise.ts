@@ -28,24 +28,42 @@ const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 
 const isUpper = (b: number | undefined) => b !== undefined && b >= 0x41 && b <= 0x5a;
 const SP = 0x20;
 
-/** The byte shapes `auto` looks for before parsing: cheap, and never true for ordinary prose. */
-const PRECHECK: Readonly<Record<DialectName, (b: Buffer, i: number) => boolean>> = {
-  // 10 or 16 digit epoch, then `@` or `:`
-  momentum: (b, i) => isDigit(b[i]) && (b[i + 10] === 0x40 || b[i + 10] === 0x3a || b[i + 16] === 0x40 || b[i + 16] === 0x3a),
-  // `Sep 11 22:34:34.306 (` or `2026-09-11 22:34:34.306 (`
-  emg: (b, i) => (isUpper(b[i]) && b[i + 3] === SP && b[i + 15] === 0x2e) || (isDigit(b[i]) && b[i + 4] === 0x2d && b[i + 19] === 0x2e),
-  // ` 4/29  9:02:15 TAG:  ` (or trimmed `4/29 ...`), and the cycle markers `***  CYCL...`
-  mmdf: (b, i) => b[i + 2] === 0x2f || b[i + 1] === 0x2f || (b[i] === 0x2a && b[i + 1] === 0x2a),
-  // `2026-01-15 10:00:00 +0000 08 `
-  axigen: (b, i) => isDigit(b[i]) && b[i + 4] === 0x2d && b[i + 10] === SP && b[i + 19] === SP,
-};
+// The byte shapes `auto` looks for before parsing: cheap, and never true for ordinary prose.
+// 10 or 16 digit epoch, then `@` or `:`
+const momentumShape = (b: Buffer, i: number): boolean =>
+  isDigit(b[i]) && (b[i + 10] === 0x40 || b[i + 10] === 0x3a || b[i + 16] === 0x40 || b[i + 16] === 0x3a);
+// `Sep 11 22:34:34.306 (` or `2026-09-11 22:34:34.306 (`
+const emgShape = (b: Buffer, i: number): boolean =>
+  (isUpper(b[i]) && b[i + 3] === SP && b[i + 15] === 0x2e) || (isDigit(b[i]) && b[i + 4] === 0x2d && b[i + 19] === 0x2e);
+// ` 4/29  9:02:15 TAG:  ` (or trimmed `4/29 ...`), and the cycle markers `***  CYCL...`
+const mmdfShape = (b: Buffer, i: number): boolean => b[i + 2] === 0x2f || b[i + 1] === 0x2f || (b[i] === 0x2a && b[i + 1] === 0x2a);
+// `2026-01-15 10:00:00 +0000 08 `
+const axigenShape = (b: Buffer, i: number): boolean => isDigit(b[i]) && b[i + 4] === 0x2d && b[i + 10] === SP && b[i + 19] === SP;
+
+const MOMENTUM = 1;
+const AXIGEN = 2;
+const EMG = 4;
+const MMDF = 8;
+const SHAPE_BIT: Readonly<Record<DialectName, number>> = { momentum: MOMENTUM, axigen: AXIGEN, emg: EMG, mmdf: MMDF };
+const EVERY_SHAPE = MOMENTUM | AXIGEN | EMG | MMDF;
+
+/**
+ * A bit (SHAPE_BIT) for each dialect whose shape the line at `i` could have. The four checks are
+ * called here by name, so the JIT builds them in; called through a table, each record paid four
+ * calls to targets it could not foresee.
+ */
+function likelyShapes(b: Buffer, i: number): number {
+  return (momentumShape(b, i) ? MOMENTUM : 0) | (axigenShape(b, i) ? AXIGEN : 0) | (emgShape(b, i) ? EMG : 0) |
+    (mmdfShape(b, i) ? MMDF : 0);
+}
+
 const AUTO_ORDER: readonly DialectName[] = ['momentum', 'axigen', 'emg', 'mmdf'];
 
 /** One dialect this recogniser tries, with what it needs looked up once. */
 interface Candidate {
   readonly name: DialectName;
-  /** null when the dialect was named: every line gets the parser's word. */
-  readonly precheck: ((b: Buffer, i: number) => boolean) | null;
+  /** Its bit in what likelyShapes() returns. */
+  readonly bit: number;
   readonly dialect: Dialect<unknown>;
   readonly recognised: Counter;
 }
@@ -54,13 +72,16 @@ export class DialectRecogniser {
   // Objects, not names: looking the four dialects up by name on every record cost a megamorphic
   // keyed load each.
   private readonly candidates: readonly Candidate[];
+  /** `auto` only tries likely shapes; a dialect named outright gets every line. */
+  private readonly guess: boolean;
   private readonly errors = new Map<string, Counter>();
 
   constructor(mode: DialectMode, private readonly counters: Counters, private readonly scope: string) {
     const names = mode === 'auto' ? AUTO_ORDER : mode === 'none' ? [] : [mode];
+    this.guess = mode === 'auto';
     this.candidates = names.map((name) => ({
       name,
-      precheck: mode === 'auto' ? PRECHECK[name] : null,
+      bit: SHAPE_BIT[name],
       dialect: DIALECTS[name],
       recognised: counters.get(scope, 'recognised', name),
     }));
@@ -72,10 +93,11 @@ export class DialectRecogniser {
     const raw = rec.raw;
     const bare = (rec.flags & RecordFlag.PRI_MISSING) !== 0;
     const start = bare ? 0 : rec.msgOffset;
+    const likely = this.guess ? likelyShapes(raw, start) : EVERY_SHAPE;
+    if (likely === 0) return;
     for (let k = 0; k < candidates.length; k++) {
       const c = candidates[k]!;
-      // `auto` only tries likely shapes.
-      if (c.precheck !== null && !c.precheck(raw, start)) continue;
+      if ((likely & c.bit) === 0) continue;
       const name = c.name;
       const line = raw.subarray(start);
       if (!c.dialect.looksLike(line)) continue;

@@ -8,6 +8,7 @@
 // byte, from the first one on.
 
 import type { ByteSink } from '../util/bytesink.js';
+import { bufferOf, byteOffsetOf, plainView, setBytes } from '../util/views.js';
 import { DEL, TAB } from './bytes.js';
 
 /** Spans up to this long are copied byte by byte: cheaper than making the view a native copy needs. */
@@ -77,7 +78,7 @@ export function writeEscaped(out: ByteSink, src: Uint8Array, start: number, end:
     return;
   }
   // A plain Uint8Array view: Buffer's subarray() costs a good deal more to make.
-  buf.set(start === 0 && end === src.length ? src : new Uint8Array(src.buffer, src.byteOffset + start, n), at);
+  setBytes(buf, plainView(src, start, end), at);
   checkCopied(out, at, src, start, end);
 }
 
@@ -103,14 +104,14 @@ function copyPlain(out: ByteSink, src: Uint8Array, i: number, end: number): numb
   const dst = out.buf;
   let j = out.len;
   if (end - i >= 16) {
-    const ab = src.buffer;
+    const ab = bufferOf(src);
     if (ab !== viewOf) {
       view = new DataView(ab);
       viewOf = ab;
     }
     const data = out.data;
     const from = view;
-    const base = src.byteOffset;
+    const base = byteOffsetOf(src);
     for (; i + 8 <= end; i += 8) {
       const x = from.getInt32(base + i, true);
       const w = from.getInt32(base + i + 4, true);

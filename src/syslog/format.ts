@@ -13,6 +13,7 @@
 
 import { RecordFlag, type LogRecord } from '../record.js';
 import type { ByteSink } from '../util/bytesink.js';
+import { setBytes } from '../util/views.js';
 import { COLON, LBRACKET, LF, RBRACKET, SP } from './bytes.js';
 import { checkCopied, writeEscaped, writeField } from './escape.js';
 import type { Formatter, LineFormat } from './formatter.js';
@@ -134,7 +135,7 @@ export function writeTraditional(rec: LogRecord, out: ByteSink): void {
     const data = out.data;
     const from = at - ((pre + 3) & ~3); // whole words, so four bytes per load
     for (let k = from; k < at; k += 4) saved[(at - k) >> 2] = data.getInt32(k, true);
-    out.buf.set(raw, at - pre);
+    setBytes(out.buf, raw, at - pre);
     for (let k = from; k < at; k += 4) data.setInt32(k, saved[(at - k) >> 2]!, true);
     writeBsdStamp(out, rec.time);
     checkCopied(out, at + STAMP_BYTES, raw, start, end);

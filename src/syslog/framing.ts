@@ -12,6 +12,7 @@
 // that spans chunks is copied once, when it completes. Never throws, whatever the bytes.
 // Frames go to an array, or straight to a sink (the TCP input: no Frame object per message).
 
+import { bufferOf, bufferView, byteOffsetOf, indexOfByte } from '../util/views.js';
 import { CR, LF, NUL, SP } from './bytes.js';
 
 export interface Frame {
@@ -65,6 +66,8 @@ export class StreamDeframer {
     let i = 0;
     let start = 0; // where the current frame's bytes begin in this chunk
     let nul = -1; // next NUL at or after i, found once per chunk (n when none)
+    const ab = bufferOf(chunk); // read once: each frame inside the chunk is a view made from these
+    const base = byteOffsetOf(chunk);
     while (i < n) {
       switch (this.state) {
         case IDLE: {
@@ -120,7 +123,7 @@ export class StreamDeframer {
           const end = i + this.remaining;
           if (this.total === 0) {
             const len = end > start && chunk[end - 1] === LF ? end - start - 1 : end - start;
-            deliver(out, chunk.subarray(start, start + Math.min(len, this.max)), len > this.max);
+            deliver(out, bufferView(ab, base + start, Math.min(len, this.max)), len > this.max);
           } else {
             this.keep(chunk, i, end);
             this.emit(this.last === LF ? this.total - 1 : this.total, out);
@@ -131,10 +134,10 @@ export class StreamDeframer {
         }
         default: {
           if (nul < i) {
-            nul = chunk.indexOf(NUL, i);
+            nul = indexOfByte(chunk, NUL, i);
             if (nul < 0) nul = n;
           }
-          let term = chunk.indexOf(LF, i);
+          let term = indexOfByte(chunk, LF, i);
           if (term < 0 || term > nul) term = nul;
           if (term === n) {
             this.keep(chunk, start, n);
@@ -144,7 +147,7 @@ export class StreamDeframer {
           const crlf = chunk[term] === LF;
           if (this.total === 0) {
             const len = crlf && term > start && chunk[term - 1] === CR ? term - start - 1 : term - start;
-            deliver(out, chunk.subarray(start, start + Math.min(len, this.max)), len > this.max);
+            deliver(out, bufferView(ab, base + start, Math.min(len, this.max)), len > this.max);
           } else {
             this.keep(chunk, start, term);
             this.emit(crlf && this.last === CR ? this.total - 1 : this.total, out);

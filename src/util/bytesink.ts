@@ -1,6 +1,8 @@
 // A growable byte buffer that formatters append to. A file output formats a whole batch into one
 // sink and hands the filled part to a single write; the storage is reused between batches.
 
+import { plainView, setBytes } from './views.js';
+
 /** Runs up to this long are copied byte by byte: cheaper than making the view a native copy needs. */
 const SHORT_COPY = 32;
 
@@ -52,7 +54,7 @@ export class ByteSink {
       let j = this.len;
       for (let i = start; i < end; i++) buf[j++] = src[i]!;
     } else {
-      this.buf.set(src.subarray(start, end), this.len);
+      setBytes(this.buf, plainView(src, start, end), this.len);
     }
     this.len += n;
   }
