@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { bufferOf, bufferView, byteOffsetOf, plainView, setBytes } from './views.js';
+import { bufferOf, bufferView, byteOffsetOf, indexOfByte, plainView, setBytes } from './views.js';
 
 describe('util/views', () => {
   it('makes a view that is a Buffer over the same memory', () => {
@@ -12,6 +12,9 @@ describe('util/views', () => {
     assert.equal(v.toString('latin1'), line);
     assert.equal(v.toString('latin1', 4, 7), 'Nov');
     assert.equal(v.indexOf(0x3a), chunk.indexOf(0x3a) - 2);
+    assert.equal(indexOfByte(v, 0x3a, 0), v.indexOf(0x3a));
+    assert.equal(indexOfByte(v, 0x3a, v.indexOf(0x3a) + 1), v.indexOf(0x3a, v.indexOf(0x3a) + 1));
+    assert.equal(indexOfByte(v, 0x0a, 0), -1); // the chunk's LF lies past the view's end
     assert.ok(v.equals(chunk.subarray(2, 2 + line.length)));
     chunk[2] = 0x5b; // no copy: the view sees the chunk change
     assert.equal(v[0], 0x5b);
