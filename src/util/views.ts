@@ -10,35 +10,20 @@ const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
 const bufferProto = Buffer.prototype as object as Buffer;
 /* eslint-disable @typescript-eslint/unbound-method */
 const call = Function.prototype.call;
-const u8set = call.bind(Uint8Array.prototype.set) as (dst: Uint8Array, src: Uint8Array, at: number) => void;
-const bufferIndexOf = call.bind(bufferProto.indexOf) as (buf: Uint8Array, value: number, byteOffset: number) => number;
-const bufferGetter = call.bind(Object.getOwnPropertyDescriptor(typedArrayProto, 'buffer')!.get!) as (view: Uint8Array) => ArrayBuffer;
-const byteOffsetGetter = call.bind(Object.getOwnPropertyDescriptor(typedArrayProto, 'byteOffset')!.get!) as (view: Uint8Array) => number;
-/* eslint-enable @typescript-eslint/unbound-method */
 
 /** `dst.set(src, at)`. */
-export function setBytes(dst: Uint8Array, src: Uint8Array, at: number): void {
-  u8set(dst, src, at);
-}
-
+export const setBytes = call.bind(Uint8Array.prototype.set) as (dst: Uint8Array, src: Uint8Array, at: number) => void;
 /** `buf.indexOf(value, from)` for a byte value (memchr). */
-export function indexOfByte(buf: Uint8Array, value: number, from: number): number {
-  return bufferIndexOf(buf, value, from);
-}
-
+export const indexOfByte = call.bind(bufferProto.indexOf) as (buf: Uint8Array, value: number, from: number) => number;
 /** `view.buffer`. */
-export function bufferOf(view: Uint8Array): ArrayBuffer {
-  return bufferGetter(view);
-}
-
+export const bufferOf = call.bind(Object.getOwnPropertyDescriptor(typedArrayProto, 'buffer')!.get!) as (view: Uint8Array) => ArrayBuffer;
 /** `view.byteOffset`. */
-export function byteOffsetOf(view: Uint8Array): number {
-  return byteOffsetGetter(view);
-}
+export const byteOffsetOf = call.bind(Object.getOwnPropertyDescriptor(typedArrayProto, 'byteOffset')!.get!) as (view: Uint8Array) => number;
+/* eslint-enable @typescript-eslint/unbound-method */
 
 /** `view.subarray(start, end)` as a plain Uint8Array: no Buffer made, the getters called directly. */
 export function plainView(view: Uint8Array, start: number, end: number): Uint8Array {
-  return start === 0 && end === view.length ? view : new Uint8Array(bufferGetter(view), byteOffsetGetter(view) + start, end - start);
+  return start === 0 && end === view.length ? view : new Uint8Array(bufferOf(view), byteOffsetOf(view) + start, end - start);
 }
 
 // Buffer's own subarray() is JavaScript that reads its source's `buffer` (a getter in C++) and
