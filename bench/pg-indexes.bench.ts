@@ -1,0 +1,123 @@
+// What the indexes of the `records` table cost PostgreSQL, measured through the postgres store (binary
+// COPY, one transaction per batch) on a server this script starts (test/support/postgres.ts: locale
+// C, fsync off). Rows like db.bench.ts's (200 hosts, 8 apps, a Postfix-like queue id per 5 rows,
+// ~200 byte messages, spread over 30 days), --batch rows per transaction, each into a new database:
+//   kept up:     the schema as it is, every index maintained row by row.
+//   built after: the same rows into `records` with no index but its primary key, then each
+//                index made by CREATE INDEX, one backend (no parallel workers), 256 MiB
+//                maintenance_work_mem.
+// For each: rows/s, the server backend's CPU µs per row (from /proc, the backend of the store's
+// connection, or of the one running CREATE INDEX) and this process's.
+// Median of --runs runs. Run: node --import tsx bench/pg-indexes.bench.ts [--rows N] [--batch N] [--runs R]
+
+import fs from 'node:fs';
+import pg from 'pg';
+import { PostgresStore } from '../src/db/postgres.js';
+import { emptyBatch, type RecordRow, type RowBatch } from '../src/db/rows.js';
+import { startPostgres } from '../test/support/postgres.js';
+
+function option(name: string, def: string): number {
+  const at = process.argv.indexOf(name);
+  return Number(at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1]! : def);
+}
+const ROWS = option('--rows', '1000000');
+const BATCH = option('--batch', '50000');
+const RUNS = option('--runs', '3');
+
+const T0 = Date.UTC(2026, 10, 1) * 1000;
+const APPS = ['postfix/smtpd', 'postfix/smtp', 'postfix/qmgr', 'postfix/cleanup', 'dovecot', 'ecelerity', 'emg', 'axigen'];
+const queueId = (i: number) => ((Math.floor(i / 5) * 2654435761) >>> 0).toString(16).toUpperCase().padStart(8, '0') + 'A1';
+
+function row(i: number): RecordRow {
+  const id = queueId(i);
+  const time = T0 + Math.floor(i * (30 * 86_400_000_000 / ROWS));
+  return {
+    timeUs: time, receivedUs: time + 1500, host: `mx${i % 200}.example.org`, app: APPS[i % APPS.length]!,
+    procid: String(1000 + (i % 30000)), msgid: '', mailId: id, facility: 2, severity: i % 97 === 0 ? 3 : 6,
+    levelScheme: null, levelValue: null,
+    message: `${id}: to=<user${i % 100000}@example.net>, relay=mx.example.net[192.0.2.${i % 250}]:25, delay=0.${i % 10}, status=sent (250 2.0.0 Ok queued as ${id})`,
+    dialect: null, disposition: null, fields: null, input: 'tcp', peer: '127.0.0.1',
+  };
+}
+
+/** CPU seconds a process has used (user + system), from /proc. */
+function cpuOf(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+interface Insert { rowsPerSec: number; backendUs: number; clientUs: number }
+
+/** Every row through a new store, each batch awaited. */
+async function insert(store: PostgresStore, backend: number): Promise<Insert> {
+  const b0 = cpuOf(backend);
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  for (let at = 0; at < ROWS; at += BATCH) {
+    const batch: RowBatch = emptyBatch();
+    for (let i = at; i < Math.min(ROWS, at + BATCH); i++) batch.records.push(row(i));
+    await store.insert(batch);
+  }
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = process.cpuUsage(c0);
+  return { rowsPerSec: ROWS / secs, backendUs: (cpuOf(backend) - b0) * 1e6 / ROWS, clientUs: (c.user + c.system) / ROWS };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const fmt = (xs: number[], digits: number) => `${median(xs).toFixed(digits)} (${xs.map((x) => x.toFixed(digits)).join(', ')})`;
+
+const server = await startPostgres();
+try {
+  let n = 0;
+  const kept: Insert[] = [];
+  const bare: Insert[] = [];
+  const built = new Map<string, number[]>();
+  for (let r = 0; r < RUNS; r++) {
+    for (const keep of [true, false]) {
+      const database = `idx${n++}`;
+      await server.createDatabase(database);
+      const connection = { host: server.host, port: server.port, user: 'postgres', database };
+      const store = new PostgresStore({ connection, connectTimeoutMs: 5000 });
+      await store.open();
+      const admin = new pg.Client(connection);
+      await admin.connect();
+      try {
+        const indexes = (await admin.query<{ name: string; def: string }>(
+          "SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename = 'records' AND indexname <> 'records_pkey' ORDER BY indexname")).rows;
+        if (!keep) for (const i of indexes) await admin.query(`DROP INDEX ${i.name}`);
+        const others = (await admin.query<{ pid: number }>(
+          'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database])).rows;
+        if (others.length !== 1) throw new Error(`expected the store's one backend, found ${others.length}`);
+        (keep ? kept : bare).push(await insert(store, others[0]!.pid));
+        if (!keep) {
+          await admin.query('SET max_parallel_maintenance_workers = 0');
+          await admin.query("SET maintenance_work_mem = '256MB'");
+          const me = (await admin.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+          for (const i of indexes) {
+            const c0 = cpuOf(me);
+            await admin.query(i.def);
+            const us = (cpuOf(me) - c0) * 1e6 / ROWS;
+            built.set(i.name, [...(built.get(i.name) ?? []), us]);
+          }
+        }
+      } finally {
+        await admin.end();
+        await store.close();
+        await server.dropDatabase(database);
+      }
+    }
+  }
+  console.log(`${ROWS} rows, ${BATCH} per transaction, median of ${RUNS} (runs in brackets)`);
+  for (const [label, xs] of [['every index kept up', kept], ['primary key only', bare]] as const) {
+    console.log(`${label}: ${fmt(xs.map((x) => x.rowsPerSec), 0)} rows/s; backend ${fmt(xs.map((x) => x.backendUs), 2)} µs/row; ` +
+      `this process ${fmt(xs.map((x) => x.clientUs), 2)} µs/row`);
+  }
+  let sum = 0;
+  for (const [name, xs] of built) {
+    sum += median(xs);
+    console.log(`built after, ${name}: backend ${fmt(xs, 2)} µs/row`);
+  }
+  console.log(`built after, every index: backend ${sum.toFixed(2)} µs/row (sum of the medians)`);
+} finally {
+  await server.destroy();
+}
