@@ -1,13 +1,16 @@
 // What the indexes of the `records` table cost PostgreSQL, measured through the postgres store (binary
 // COPY, one transaction per batch) on a server this script starts (test/support/postgres.ts: locale
-// C, fsync off). Rows like db.bench.ts's (200 hosts, 8 apps, a Postfix-like queue id per 5 rows,
-// ~200 byte messages, spread over 30 days), --batch rows per transaction, each into a new database:
+// C, fsync and full_page_writes off), autovacuum off for `records`. Rows like db.bench.ts's (200
+// hosts, 8 apps, a Postfix-like queue id per 5 rows, ~200 byte messages, spread over 30 days),
+// --batch rows per transaction, each case into a new database:
 //   kept up:     the schema as it is, every index maintained row by row.
-//   built after: the same rows into `records` with no index but its primary key, then each
-//                index made by CREATE INDEX, one backend (no parallel workers), 256 MiB
-//                maintenance_work_mem.
-// For each: rows/s, the server backend's CPU µs per row (from /proc, the backend of the store's
-// connection, or of the one running CREATE INDEX) and this process's.
+//   built after: the same rows into `records` with no index but its primary key; then one read of
+//                the table (the first reader sets the new rows' hint bits), then each index made by
+//                CREATE INDEX, one backend (no parallel workers), 256 MiB maintenance_work_mem.
+// Each batch is built before its insert is timed. For each case: rows/s of the inserts, the CPU µs
+// per row of the backend that did the work (from /proc: the store's connection, or the one that
+// read and built) and of this process during the inserts. The CPU of the server's other processes
+// (WAL writer, checkpointer) is not counted. /proc counts in 10 ms ticks.
 // Median of --runs runs. Run: node --import tsx bench/pg-indexes.bench.ts [--rows N] [--batch N] [--runs R]
 
 import fs from 'node:fs';
@@ -48,19 +51,22 @@ function cpuOf(pid: number): number {
 
 interface Insert { rowsPerSec: number; backendUs: number; clientUs: number }
 
-/** Every row through a new store, each batch awaited. */
+/** Every row through the store, each batch built, then its insert timed and awaited. */
 async function insert(store: PostgresStore, backend: number): Promise<Insert> {
   const b0 = cpuOf(backend);
-  const c0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
+  let ns = 0n;
+  let clientUs = 0;
   for (let at = 0; at < ROWS; at += BATCH) {
     const batch: RowBatch = emptyBatch();
     for (let i = at; i < Math.min(ROWS, at + BATCH); i++) batch.records.push(row(i));
+    const c0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
     await store.insert(batch);
+    ns += process.hrtime.bigint() - t0;
+    const c = process.cpuUsage(c0);
+    clientUs += c.user + c.system;
   }
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  const c = process.cpuUsage(c0);
-  return { rowsPerSec: ROWS / secs, backendUs: (cpuOf(backend) - b0) * 1e6 / ROWS, clientUs: (c.user + c.system) / ROWS };
+  return { rowsPerSec: ROWS / (Number(ns) / 1e9), backendUs: (cpuOf(backend) - b0) * 1e6 / ROWS, clientUs: clientUs / ROWS };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
@@ -72,27 +78,33 @@ try {
   const kept: Insert[] = [];
   const bare: Insert[] = [];
   const built = new Map<string, number[]>();
+  const firstRead: number[] = [];
   for (let r = 0; r < RUNS; r++) {
     for (const keep of [true, false]) {
       const database = `idx${n++}`;
       await server.createDatabase(database);
       const connection = { host: server.host, port: server.port, user: 'postgres', database };
       const store = new PostgresStore({ connection, connectTimeoutMs: 5000 });
-      await store.open();
       const admin = new pg.Client(connection);
-      await admin.connect();
       try {
+        await store.open();
+        await admin.connect();
+        await admin.query('ALTER TABLE records SET (autovacuum_enabled = off)');
         const indexes = (await admin.query<{ name: string; def: string }>(
           "SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename = 'records' AND indexname <> 'records_pkey' ORDER BY indexname")).rows;
         if (!keep) for (const i of indexes) await admin.query(`DROP INDEX ${i.name}`);
         const others = (await admin.query<{ pid: number }>(
-          'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database])).rows;
+          "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+          [database])).rows;
         if (others.length !== 1) throw new Error(`expected the store's one backend, found ${others.length}`);
         (keep ? kept : bare).push(await insert(store, others[0]!.pid));
         if (!keep) {
           await admin.query('SET max_parallel_maintenance_workers = 0');
           await admin.query("SET maintenance_work_mem = '256MB'");
           const me = (await admin.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+          const r0 = cpuOf(me);
+          await admin.query('SELECT count(*) FROM records');
+          firstRead.push((cpuOf(me) - r0) * 1e6 / ROWS);
           for (const i of indexes) {
             const c0 = cpuOf(me);
             await admin.query(i.def);
@@ -101,7 +113,7 @@ try {
           }
         }
       } finally {
-        await admin.end();
+        await admin.end().catch(() => undefined);
         await store.close();
         await server.dropDatabase(database);
       }
@@ -112,12 +124,13 @@ try {
     console.log(`${label}: ${fmt(xs.map((x) => x.rowsPerSec), 0)} rows/s; backend ${fmt(xs.map((x) => x.backendUs), 2)} µs/row; ` +
       `this process ${fmt(xs.map((x) => x.clientUs), 2)} µs/row`);
   }
-  let sum = 0;
+  let sum = median(firstRead);
+  console.log(`built after, first read of the table: backend ${fmt(firstRead, 2)} µs/row`);
   for (const [name, xs] of built) {
     sum += median(xs);
     console.log(`built after, ${name}: backend ${fmt(xs, 2)} µs/row`);
   }
-  console.log(`built after, every index: backend ${sum.toFixed(2)} µs/row (sum of the medians)`);
+  console.log(`built after, the read and every index: backend ${sum.toFixed(2)} µs/row (sum of the medians)`);
 } finally {
   await server.destroy();
 }
