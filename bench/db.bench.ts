@@ -17,7 +17,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Output } from '../src/component.js';
 import { PostgresStore } from '../src/db/postgres.js';
 import type { RecordQuery } from '../src/db/query.js';
-import { emptyBatch, type RecordRow, type RowBatch } from '../src/db/rows.js';
+import { emptyBatch, type RowBatch } from '../src/db/rows.js';
 import { SqliteStore } from '../src/db/sqlite.js';
 import type { Store } from '../src/db/store.js';
 import { outputEnv, validConfig, type OutputEnv } from '../src/outputs/output.testkit.js';
@@ -26,6 +26,7 @@ import { createSqliteOutput, sqliteOutputSpec } from '../src/outputs/sqlite/inde
 import { LogRecord } from '../src/record.js';
 import { parseRecord } from '../src/syslog/parse.js';
 import { startPostgres } from '../test/support/postgres.js';
+import { APPS, HOSTS, messageOf, queueId, row } from './db-rows.js';
 
 function option(name: string, def: string): string {
   const at = process.argv.indexOf(name);
@@ -38,38 +39,6 @@ const RUNS = Number(option('--runs', '3'));
 const ONLY = option('--only', '');
 /** No case may run longer than this. */
 const CASE_MAX_MS = 15 * 60_000;
-
-const T0 = Date.UTC(2026, 10, 1) * 1000;
-const HOSTS = 200;
-const APPS = ['postfix/smtpd', 'postfix/smtp', 'postfix/qmgr', 'postfix/cleanup', 'dovecot', 'ecelerity', 'emg', 'axigen'];
-
-const queueId = (i: number) => ((Math.floor(i / 5) * 2654435761) >>> 0).toString(16).toUpperCase().padStart(8, '0') + 'A1';
-const messageOf = (i: number, id: string) =>
-  `${id}: to=<user${i % 100000}@example.net>, relay=mx.example.net[192.0.2.${i % 250}]:25, delay=0.${i % 10}, status=sent (250 2.0.0 Ok queued as ${id})`;
-
-/** Row i: ~200 B of message, a Postfix-like queue id (one id per 5 rows), spread over 30 days. */
-function row(i: number, total: number): RecordRow {
-  const id = queueId(i);
-  return {
-    timeUs: T0 + Math.floor(i * (30 * 86_400_000_000 / total)),
-    receivedUs: T0 + Math.floor(i * (30 * 86_400_000_000 / total)) + 1500,
-    host: `mx${i % HOSTS}.example.org`,
-    app: APPS[i % APPS.length]!,
-    procid: String(1000 + (i % 30000)),
-    msgid: '',
-    mailId: id,
-    facility: 2,
-    severity: i % 97 === 0 ? 3 : 6,
-    levelScheme: null,
-    levelValue: null,
-    message: messageOf(i, id),
-    dialect: null,
-    disposition: null,
-    fields: null,
-    input: 'tcp',
-    peer: '127.0.0.1',
-  };
-}
 
 /** The same rows as RFC 3164 lines, parsed as a TCP input would hand them over. */
 function records(n: number): LogRecord[] {

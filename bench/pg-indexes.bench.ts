@@ -16,8 +16,9 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import { PostgresStore } from '../src/db/postgres.js';
-import { emptyBatch, type RecordRow, type RowBatch } from '../src/db/rows.js';
+import { emptyBatch, type RowBatch } from '../src/db/rows.js';
 import { startPostgres } from '../test/support/postgres.js';
+import { row } from './db-rows.js';
 
 function option(name: string, def: string): number {
   const at = process.argv.indexOf(name);
@@ -26,22 +27,6 @@ function option(name: string, def: string): number {
 const ROWS = option('--rows', '1000000');
 const BATCH = option('--batch', '50000');
 const RUNS = option('--runs', '3');
-
-const T0 = Date.UTC(2026, 10, 1) * 1000;
-const APPS = ['postfix/smtpd', 'postfix/smtp', 'postfix/qmgr', 'postfix/cleanup', 'dovecot', 'ecelerity', 'emg', 'axigen'];
-const queueId = (i: number) => ((Math.floor(i / 5) * 2654435761) >>> 0).toString(16).toUpperCase().padStart(8, '0') + 'A1';
-
-function row(i: number): RecordRow {
-  const id = queueId(i);
-  const time = T0 + Math.floor(i * (30 * 86_400_000_000 / ROWS));
-  return {
-    timeUs: time, receivedUs: time + 1500, host: `mx${i % 200}.example.org`, app: APPS[i % APPS.length]!,
-    procid: String(1000 + (i % 30000)), msgid: '', mailId: id, facility: 2, severity: i % 97 === 0 ? 3 : 6,
-    levelScheme: null, levelValue: null,
-    message: `${id}: to=<user${i % 100000}@example.net>, relay=mx.example.net[192.0.2.${i % 250}]:25, delay=0.${i % 10}, status=sent (250 2.0.0 Ok queued as ${id})`,
-    dialect: null, disposition: null, fields: null, input: 'tcp', peer: '127.0.0.1',
-  };
-}
 
 /** CPU seconds a process has used (user + system), from /proc. */
 function cpuOf(pid: number): number {
@@ -58,7 +43,7 @@ async function insert(store: PostgresStore, backend: number): Promise<Insert> {
   let clientUs = 0;
   for (let at = 0; at < ROWS; at += BATCH) {
     const batch: RowBatch = emptyBatch();
-    for (let i = at; i < Math.min(ROWS, at + BATCH); i++) batch.records.push(row(i));
+    for (let i = at; i < Math.min(ROWS, at + BATCH); i++) batch.records.push(row(i, ROWS));
     const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     await store.insert(batch);
@@ -109,7 +94,8 @@ try {
             const c0 = cpuOf(me);
             await admin.query(i.def);
             const us = (cpuOf(me) - c0) * 1e6 / ROWS;
-            built.set(i.name, [...(built.get(i.name) ?? []), us]);
+            const xs = built.get(i.name);
+            if (xs) xs.push(us); else built.set(i.name, [us]);
           }
         }
       } finally {
