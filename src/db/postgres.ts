@@ -1,5 +1,6 @@
 // The PostgreSQL store (node-pg): one connection, one transaction per batch, each table written
-// with COPY in binary format (pg-copy.ts). Calls run one after another on the connection, so a
+// with COPY in binary format (pg-copy.ts). `records` is partitioned by id; a second connection
+// builds the indexes of the partitions the writes have left behind (pg-partitions.ts). Calls run one after another on the connection, so a
 // prune never lands inside an insert's transaction. A connection that fails stays failed: every call then
 // throws a transient StoreError until open() connects again. Settings missing from the
 // connection options come from the PG* environment variables, as libpq would take them.
@@ -9,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import type copyStreamsModule from 'pg-copy-streams';
 import { copies, type Copy } from './pg-copy.js';
+import { IndexBuilder, isClosed, lastId, makePartitions, partitions } from './pg-partitions.js';
 import { buildSelect, storedRecord, type RecordQuery, type SqlDialect, type StoredRecord } from './query.js';
 import type { RowBatch } from './rows.js';
 import { MIGRATIONS, SCHEMA_VERSION, TIMED_TABLES } from './schema.js';
@@ -26,7 +28,15 @@ export interface PostgresOptions {
   readonly connectTimeoutMs: number;
   /** Longest a statement may run before the server cancels it (transient); none when absent. */
   readonly statementTimeoutMs?: number;
+  /** Ids a partition of `records` holds; 500,000 when absent. */
+  readonly partitionIds?: number;
+  /** Whether this store builds the indexes of closed partitions (a daemon does; a query tool need not). Default true. */
+  readonly buildIndexes?: boolean;
+  /** Told when the indexes of a closed partition cannot be built (they are tried again later). */
+  readonly warn?: (message: string) => void;
 }
+
+const PARTITION_IDS = 500_000;
 
 /** µs since the epoch as ISO 8601 UTC with six fractional digits, in integers throughout. */
 export function isoMicros(us: number): string {
@@ -86,11 +96,38 @@ export class PostgresStore implements Store {
   readonly where: string;
   private conn: Connection | null = null;
   private last: Promise<unknown> = Promise.resolve();
+  private readonly partitionIds: number;
+  /** Ids below this have a partition, as far as this store knows; -Infinity: look. */
+  private upper = -Infinity;
+  /** The last id handed out when this store last looked, plus the rows it has written since. */
+  private seen = 0;
+  private builder: IndexBuilder | null = null;
 
   constructor(private readonly options: PostgresOptions) {
     // A client that never connects resolves the PG* variables and defaults the way a real one will.
     const c = new (pgLib().Client)(options.connection);
     this.where = `${c.host}:${c.port}/${c.database ?? ''}`;
+    this.partitionIds = options.partitionIds ?? PARTITION_IDS;
+  }
+
+  /** A connection for the index builder: no statement timeout, no parallel workers (the writer keeps a core). */
+  private async builderClient(): Promise<pg.Client> {
+    const client = new (pgLib().Client)({
+      keepAlive: true,
+      application_name: 'maillogd indexes',
+      ...this.options.connection,
+      connectionTimeoutMillis: this.options.connectTimeoutMs,
+    });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      await client.query('SET statement_timeout = 0');
+      await client.query('SET max_parallel_maintenance_workers = 0');
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+    return client;
   }
 
   /** Runs `fn` after every call before it has finished. */
@@ -132,7 +169,13 @@ export class PostgresStore implements Store {
       this.conn = conn;
       try {
         await client.connect();
-        return await this.migrate(client);
+        const versions = await this.migrate(client);
+        this.upper = -Infinity;
+        if (this.options.buildIndexes !== false) {
+          this.builder = new IndexBuilder(() => this.builderClient(), this.options.warn ?? (() => undefined));
+          this.builder.kick();
+        }
+        return versions;
       } catch (err) {
         if (this.conn === conn) this.conn = null;
         await client.end().catch(() => undefined);
@@ -189,10 +232,40 @@ export class PostgresStore implements Store {
         throw err instanceof StoreError ? err : new StoreError(`postgres: insert: a row cannot be written: ${(err as Error).message}`, false);
       }
       if (data.length === 0) return;
-      await this.transaction(c, async () => {
-        for (const d of data) await pipeline(Readable.from(chunks(d.data)), c.query(copyLib().from(d.sql)));
-      });
+      const rows = batch.records.length;
+      if (rows > 0) await this.partitionsFor(c, rows);
+      try {
+        await this.transaction(c, async () => {
+          for (const d of data) await pipeline(Readable.from(chunks(d.data)), c.query(copyLib().from(d.sql)));
+        });
+      } catch (err) {
+        // Another writer took more ids than this store counted on: make partitions, then retry.
+        if ((err as { code?: unknown }).code === '23514' && /no partition/.test((err as Error).message)) {
+          this.upper = -Infinity;
+          throw new StoreError(`postgres: insert: ${(err as Error).message} (23514); partitions are made before the next try`, true);
+        }
+        throw err;
+      }
+      if (rows > 0) this.builder?.kick();
     });
+  }
+
+  /** Makes sure the ids the next `rows` rows take have a partition, with half a partition to spare. */
+  private async partitionsFor(c: pg.Client, rows: number): Promise<void> {
+    const spare = this.partitionIds / 2;
+    if (this.seen + rows + spare < this.upper) {
+      this.seen += rows;
+      return;
+    }
+    const last = await lastId(c);
+    if (last + rows + spare >= this.upper) this.upper = await makePartitions(c, last + rows + this.partitionIds, this.partitionIds);
+    this.seen = last + rows;
+  }
+
+  /** Builds now the indexes of every closed partition that lacks them, and waits for it (tests, benchmarks). */
+  async buildIndexes(): Promise<void> {
+    this.builder?.kick();
+    await this.builder?.idle();
   }
 
   prune(beforeUs: number, limit: number): Promise<number> {
@@ -203,8 +276,30 @@ export class PostgresStore implements Store {
           [isoMicros(beforeUs), limit]);
         n += r.rowCount ?? 0;
       }
+      if (n === 0) await this.dropEmptyPartitions(c);
       return n;
     });
+  }
+
+  /**
+   * Drops the closed partitions that pruning has emptied, so that years of retention do not leave
+   * thousands of empty tables for every query to plan. Dropping one locks `records` for a moment;
+   * a drop that would wait more than a second is left to the next prune.
+   */
+  private async dropEmptyPartitions(c: pg.Client): Promise<void> {
+    const last = await lastId(c);
+    for (const p of await partitions(c)) {
+      if (!isClosed(p, last)) continue;
+      if ((await c.query(`SELECT 1 FROM ${p.name} LIMIT 1`)).rowCount !== 0) continue;
+      await this.transaction(c, async () => {
+        await c.query("SET LOCAL lock_timeout = '1s'");
+        await c.query(`LOCK TABLE records IN ACCESS EXCLUSIVE MODE`);
+        // A writer that still held ids of it may have committed while the lock was awaited.
+        if ((await c.query(`SELECT 1 FROM ${p.name} LIMIT 1`)).rowCount === 0) await c.query(`DROP TABLE ${p.name}`);
+      }).catch((err: unknown) => {
+        if ((err as { code?: unknown }).code !== '55P03') throw err;
+      });
+    }
   }
 
   query(q: RecordQuery): Promise<StoredRecord[]> {
@@ -238,10 +333,11 @@ export class PostgresStore implements Store {
 
   /** Ends the connection at once; a call still running on it fails (transient). */
   async close(): Promise<void> {
+    const builder = this.builder;
+    this.builder = null;
     const conn = this.conn;
     this.conn = null;
-    if (!conn) return;
-    conn.lost ??= new Error('closed');
-    await conn.client.end().catch(() => undefined);
+    if (conn) conn.lost ??= new Error('closed');
+    await Promise.all([builder?.close(), conn?.client.end().catch(() => undefined)]);
   }
 }

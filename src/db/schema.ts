@@ -138,6 +138,32 @@ export const MIGRATIONS: readonly Migration[] = [
     sqlite: ID_INDEXES,
     postgres: ID_INDEXES,
   },
+  {
+    // Why: src/db/pg-partitions.ts. The rows there are become the first partition, records_0, with
+    // every index they had; the partitions after it are made as the sequence comes to them.
+    version: 3,
+    name: 'records in PostgreSQL partitioned by id',
+    sqlite: [],
+    postgres: [
+      'ALTER TABLE records RENAME TO records_0',
+      'ALTER INDEX records_pkey RENAME TO records_0_pkey',
+      'ALTER INDEX records_time RENAME TO records_0_time',
+      'ALTER INDEX records_host_time RENAME TO records_0_host_time',
+      'ALTER INDEX records_app_time RENAME TO records_0_app_time',
+      'ALTER INDEX records_mail_id RENAME TO records_0_mail_id',
+      'ALTER INDEX records_msgid RENAME TO records_0_msgid',
+      'CREATE TABLE records (LIKE records_0 INCLUDING DEFAULTS) PARTITION BY RANGE (id)',
+      'ALTER SEQUENCE records_id_seq OWNED BY records.id',
+      'ALTER TABLE records ADD CONSTRAINT records_pkey PRIMARY KEY (id)',
+      'CREATE INDEX records_time ON records (time)',
+      `DO $$
+      DECLARE upper bigint;
+      BEGIN
+        SELECT coalesce(max(id), 0) + 1 INTO upper FROM records_0;
+        EXECUTE format('ALTER TABLE records ATTACH PARTITION records_0 FOR VALUES FROM (MINVALUE) TO (%s)', upper);
+      END $$`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -10,7 +10,7 @@ import type pg from 'pg';
 import type { Output, OutputContext } from '../../component.js';
 import { int, oneOf, str } from '../../config/schema.js';
 import type { SpecValue } from '../../config/schema.js';
-import { PostgresStore } from '../../db/postgres.js';
+import { PostgresStore, type PostgresOptions } from '../../db/postgres.js';
 import { DbOutput, dbOutputSpec } from '../db/index.js';
 
 export const postgresOutputSpec = {
@@ -61,14 +61,16 @@ export function postgresConnection(config: PostgresOutputConfig): pg.ClientConfi
   return c;
 }
 
-export function postgresStoreFor(config: PostgresOutputConfig): PostgresStore {
+export function postgresStoreFor(config: PostgresOutputConfig, more: Pick<PostgresOptions, 'buildIndexes' | 'warn'> = {}): PostgresStore {
   return new PostgresStore({
     connection: postgresConnection(config),
     connectTimeoutMs: config.connect_timeout_ms,
     ...(config.statement_timeout_ms > 0 ? { statementTimeoutMs: config.statement_timeout_ms } : {}),
+    ...more,
   });
 }
 
 export function createPostgresOutput(config: PostgresOutputConfig, ctx: OutputContext): Output {
-  return new DbOutput(config, ctx, { mustOpenAtStart: false, makeStore: () => postgresStoreFor(config) });
+  const warn = (message: string) => ctx.log.warning(`output.${ctx.id}: ${message}`);
+  return new DbOutput(config, ctx, { mustOpenAtStart: false, makeStore: () => postgresStoreFor(config, { warn }) });
 }

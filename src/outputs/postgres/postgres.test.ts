@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { startPostgres, type PgServer } from '../../../test/support/postgres.js';
 import { parse } from '../../syslog/syslog.testkit.js';
+import { waitFor } from '../../../test/support/wait.js';
 import { outputEnv, validConfig, type OutputEnv } from '../output.testkit.js';
 import { createPostgresOutput, postgresOutputSpec } from './index.js';
 import type { Output } from '../../component.js';
@@ -56,9 +57,11 @@ describe('postgres output', function () {
     const rows = await query('SELECT count(*)::int AS n FROM records');
     assert.equal(rows[0]!.n, 50);
     assert.ok(env.messages.some((m) => /postgres 127\.0\.0\.1:\d+\/out\d+ open/.test(m)), env.messages.join('\n'));
-    // The daemon's connection is encrypted: the server lists it in pg_stat_ssl.
-    const ssl = await query(`SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.datname = '${db}' AND a.pid <> pg_backend_pid()`);
-    assert.deepEqual(ssl.map((r) => r.ssl), [true]);
+    // The daemon's connections, the writer and the index builder, are encrypted: the server lists them in pg_stat_ssl.
+    const ssl = () => query(`SELECT a.application_name AS app, s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) ` +
+      `WHERE a.datname = '${db}' AND a.pid <> pg_backend_pid() ORDER BY 1`);
+    await waitFor('the index builder connected', async () => (await ssl()).length === 2, 5000);
+    assert.deepEqual(await ssl(), [{ app: 'maillogd', ssl: true }, { app: 'maillogd indexes', ssl: true }]);
   });
 
   it('does not connect to a server whose certificate the CA does not vouch for, and keeps the rows', async () => {
