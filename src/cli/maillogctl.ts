@@ -90,7 +90,7 @@ function storeFrom(opts: { config?: string; output?: string; db?: string }): Sto
       ? `${config.files[0]} has no sqlite or postgres output`
       : `${config.files[0]} has no output named ${opts.output}`);
   }
-  if (chosen.type === 'postgres') return postgresStoreFor(chosen.config as unknown as PostgresOutputConfig, { buildIndexes: false });
+  if (chosen.type === 'postgres') return postgresStoreFor(chosen.config as unknown as PostgresOutputConfig, { buildIndexes: false, migrate: false });
   if (chosen.type !== 'sqlite') throw new UsageError(`output.${chosen.name} is a ${chosen.type} output, not a database`);
   const store = sqliteStoreFor(chosen.config as unknown as SqliteOutputConfig, config.daemon.state_dir, true);
   if (!existsSync(store.where)) throw new Unavailable(`no database at ${store.where} (has the daemon run with output.${chosen.name}?)`);

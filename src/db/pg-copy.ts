@@ -23,8 +23,12 @@ const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const TWO_32 = 2 ** 32;
 /** Text up to this many UTF-16 units is written byte by byte when it is ASCII. */
 const SHORT = 32;
-/** Bytes of text a B-tree entry takes for sure (its limit is about 2,700 on 8 kB pages); rows.ts caps indexed text at 512 characters. */
-const INDEX_ENTRY_MAX = 2000;
+/**
+ * Bytes of text a B-tree entry takes for sure (its limit is about 2,700 on 8 kB pages, time and
+ * headers included). rows.ts caps indexed text at 512 characters: at most 2,048 bytes, each NUL
+ * written as `#000` included.
+ */
+const INDEX_ENTRY_MAX = 2400;
 const NUL = /\0/g;
 // See the header: read in pairs so that `\\u0000` (an escaped backslash, then `u0000`) stays.
 const JSON_UNSUPPORTED = /\\u0000|\\u[dD][89a-fA-F]/;

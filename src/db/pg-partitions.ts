@@ -117,6 +117,8 @@ const LOOK_MS = 1000;
  */
 export class IndexBuilder {
   private client: pg.Client | null = null;
+  private pid = 0;
+  private building = false;
   private running: Promise<void> | null = null;
   private again = false;
   private lastLook = 0;
@@ -171,22 +173,35 @@ export class IndexBuilder {
           return;
         }
         this.client = fresh;
+        this.pid = (await fresh.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       }
       const c = this.client;
       for (;;) {
         const last = await lastId(c);
         const todo = (await partitions(c)).filter((p) => isClosed(p, last) && missingIndexes(p).length > 0);
         if (todo.length === 0) return;
+        this.building = true;
         for (const p of todo) await build(c, p);
+        this.building = false;
       }
     } catch (err) {
+      this.building = false;
       const c = this.client;
       this.client = null;
       await c?.end().catch(() => undefined);
       if (this.closed) return;
       this.retryAt = Date.now() + RETRY_MS;
-      this.warn(`cannot build the indexes of a closed partition of records: ${(err as Error).message}; trying again in ${RETRY_MS / 1000} s`);
+      try {
+        this.warn(`cannot build the indexes of a closed partition of records: ${(err as Error).message}; trying again in ${RETRY_MS / 1000} s`);
+      } catch {
+        // A logger that throws must not end the daemon.
+      }
     }
+  }
+
+  /** The server process of a build running now, else 0. */
+  backend(): number {
+    return this.building && this.client ? this.pid : 0;
   }
 
   async close(): Promise<void> {

@@ -32,6 +32,12 @@ export interface PostgresOptions {
   readonly partitionIds?: number;
   /** Whether this store builds the indexes of closed partitions (a daemon does; a query tool need not). Default true. */
   readonly buildIndexes?: boolean;
+  /**
+   * Whether open() applies pending migrations (default true). A query tool does not: a database
+   * upgraded under a running older maillogd would refuse that daemon's rows once its ids left the
+   * first partition.
+   */
+  readonly migrate?: boolean;
   /** Told when the indexes of a closed partition cannot be built (they are tried again later). */
   readonly warn?: (message: string) => void;
 }
@@ -71,6 +77,15 @@ function storeError(err: unknown, what: string): StoreError {
   // Without a SQLSTATE the failure is the connection's: refused, reset, timed out, closed.
   const transient = !(err instanceof pgLib().DatabaseError) || typeof code !== 'string' || TRANSIENT_STATE.test(code);
   return new StoreError(`postgres: ${what}: ${message}${suffix}`, transient);
+}
+
+/**
+ * A row whose id no partition of `records` takes: the same SQLSTATE as a failed CHECK, but with no
+ * constraint named (the message itself is translated by the server's lc_messages).
+ */
+function noPartition(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown; table?: unknown } | null;
+  return e?.code === '23514' && e.constraint === undefined && e.table === 'records';
 }
 
 // Any number for the lock that serialises migrations; advisory locks are per database.
@@ -169,9 +184,9 @@ export class PostgresStore implements Store {
       this.conn = conn;
       try {
         await client.connect();
-        const versions = await this.migrate(client);
+        const versions = this.options.migrate === false ? await this.version(client).then((v) => ({ from: v, to: v })) : await this.migrate(client);
         this.upper = -Infinity;
-        if (this.options.buildIndexes !== false) {
+        if (this.options.buildIndexes !== false && this.conn === conn) {
           this.builder = new IndexBuilder(() => this.builderClient(), this.options.warn ?? (() => undefined));
           this.builder.kick();
         }
@@ -233,18 +248,18 @@ export class PostgresStore implements Store {
       }
       if (data.length === 0) return;
       const rows = batch.records.length;
+      const write = () => this.transaction(c, async () => {
+        for (const d of data) await pipeline(Readable.from(chunks(d.data)), c.query(copyLib().from(d.sql)));
+      });
       if (rows > 0) await this.partitionsFor(c, rows);
       try {
-        await this.transaction(c, async () => {
-          for (const d of data) await pipeline(Readable.from(chunks(d.data)), c.query(copyLib().from(d.sql)));
-        });
+        await write();
       } catch (err) {
-        // Another writer took more ids than this store counted on: make partitions, then retry.
-        if ((err as { code?: unknown }).code === '23514' && /no partition/.test((err as Error).message)) {
-          this.upper = -Infinity;
-          throw new StoreError(`postgres: insert: ${(err as Error).message} (23514); partitions are made before the next try`, true);
-        }
-        throw err;
+        if (!noPartition(err)) throw err;
+        // Other writers took more ids than this store counted on: look again, make partitions, retry once.
+        this.upper = -Infinity;
+        await this.partitionsFor(c, rows);
+        await write();
       }
       if (rows > 0) this.builder?.kick();
     });
@@ -258,7 +273,15 @@ export class PostgresStore implements Store {
       return;
     }
     const last = await lastId(c);
-    if (last + rows + spare >= this.upper) this.upper = await makePartitions(c, last + rows + this.partitionIds, this.partitionIds);
+    if (last + rows + spare >= this.upper) {
+      try {
+        this.upper = await makePartitions(c, last + rows + this.partitionIds, this.partitionIds);
+      } catch (err) {
+        // Room is left (a query held the lock, say): write, and try again with the next batch.
+        if (last + rows >= this.upper) throw err;
+        this.options.warn?.(`cannot make the next partition of records yet: ${(err as Error).message}`);
+      }
+    }
     this.seen = last + rows;
   }
 
@@ -272,9 +295,20 @@ export class PostgresStore implements Store {
     return this.use('prune', async (c) => {
       let n = 0;
       for (const table of TIMED_TABLES) {
-        const r = await c.query(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE time < $1 ORDER BY time LIMIT $2)`,
-          [isoMicros(beforeUs), limit]);
-        n += r.rowCount ?? 0;
+        // A partition whose indexes are being built takes no DELETE until they are; rather than
+        // hold the inserts behind it, this prune stops and the next one goes on.
+        let gone = 0;
+        const given = await this.transaction(c, async () => {
+          await c.query("SET LOCAL lock_timeout = '200ms'");
+          const r = await c.query(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE time < $1 ORDER BY time LIMIT $2)`,
+            [isoMicros(beforeUs), limit]);
+          gone = r.rowCount ?? 0;
+        }).then(() => false, (err: unknown) => {
+          if ((err as { code?: unknown }).code !== '55P03') throw err;
+          return true;
+        });
+        if (given) return n;
+        n += gone;
       }
       if (n === 0) await this.dropEmptyPartitions(c);
       return n;
@@ -283,22 +317,25 @@ export class PostgresStore implements Store {
 
   /**
    * Drops the closed partitions that pruning has emptied, so that years of retention do not leave
-   * thousands of empty tables for every query to plan. Dropping one locks `records` for a moment;
-   * a drop that would wait more than a second is left to the next prune.
+   * thousands of empty tables for every query to plan. Dropping one locks `records`, and while that
+   * lock is awaited every other reader and writer waits too: a drop that would wait more than
+   * 100 ms is left, with the rest, to the next prune.
    */
   private async dropEmptyPartitions(c: pg.Client): Promise<void> {
     const last = await lastId(c);
     for (const p of await partitions(c)) {
       if (!isClosed(p, last)) continue;
       if ((await c.query(`SELECT 1 FROM ${p.name} LIMIT 1`)).rowCount !== 0) continue;
-      await this.transaction(c, async () => {
-        await c.query("SET LOCAL lock_timeout = '1s'");
-        await c.query(`LOCK TABLE records IN ACCESS EXCLUSIVE MODE`);
+      const dropped = await this.transaction(c, async () => {
+        await c.query("SET LOCAL lock_timeout = '100ms'");
+        await c.query('LOCK TABLE records IN ACCESS EXCLUSIVE MODE');
         // A writer that still held ids of it may have committed while the lock was awaited.
         if ((await c.query(`SELECT 1 FROM ${p.name} LIMIT 1`)).rowCount === 0) await c.query(`DROP TABLE ${p.name}`);
-      }).catch((err: unknown) => {
+      }).then(() => true, (err: unknown) => {
         if ((err as { code?: unknown }).code !== '55P03') throw err;
+        return false;
       });
+      if (!dropped) return;
     }
   }
 
@@ -337,6 +374,11 @@ export class PostgresStore implements Store {
     this.builder = null;
     const conn = this.conn;
     this.conn = null;
+    // A build the server is running would go on to its end, holding its lock, and then be undone.
+    const building = builder?.backend();
+    if (building && conn && !conn.lost) {
+      await conn.client.query('SELECT pg_cancel_backend($1)', [building]).catch(() => undefined);
+    }
     if (conn) conn.lost ??= new Error('closed');
     await Promise.all([builder?.close(), conn?.client.end().catch(() => undefined)]);
   }

@@ -159,7 +159,9 @@ export const MIGRATIONS: readonly Migration[] = [
       `DO $$
       DECLARE upper bigint;
       BEGIN
-        SELECT coalesce(max(id), 0) + 1 INTO upper FROM records_0;
+        -- Past the sequence too: the ids it has handed out and that were never written need no partitions.
+        SELECT greatest(coalesce(max(id), 0), (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM records_id_seq)) + 1
+          INTO upper FROM records_0;
         EXECUTE format('ALTER TABLE records ATTACH PARTITION records_0 FOR VALUES FROM (MINVALUE) TO (%s)', upper);
       END $$`,
     ],

@@ -61,7 +61,7 @@ export function postgresConnection(config: PostgresOutputConfig): pg.ClientConfi
   return c;
 }
 
-export function postgresStoreFor(config: PostgresOutputConfig, more: Pick<PostgresOptions, 'buildIndexes' | 'warn'> = {}): PostgresStore {
+export function postgresStoreFor(config: PostgresOutputConfig, more: Pick<PostgresOptions, 'buildIndexes' | 'migrate' | 'warn'> = {}): PostgresStore {
   return new PostgresStore({
     connection: postgresConnection(config),
     connectTimeoutMs: config.connect_timeout_ms,
