@@ -333,6 +333,25 @@ describe('postgres', function () {
       }
     });
 
+    it('stops a build the server is running when it closes', async function () {
+      this.timeout(60_000);
+      await store.close();
+      store = make({ partitionIds: 400_000 });
+      await store.open();
+      for (let at = 0; at < 400_000; at += 50_000) await store.insert(batchOf(Array.from({ length: 50_000 }, (_, i) => row(at + i))));
+      const builds = async () => (await sql<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'maillogd indexes' AND state = 'active' AND query ~ '^(CREATE INDEX|ANALYZE)'",
+        [db]))[0]!.n;
+      await waitFor('a build running', async () => (await builds()) === 1, 10_000);
+      const t = performance.now();
+      await store.close();
+      await waitFor('no build running', async () => (await builds()) === 0, 5000);
+      const ms = performance.now() - t;
+      assert.ok(ms < 300, `the build went on for ${ms} ms after close`);
+      const indexes = await sql("SELECT indexname FROM pg_indexes WHERE tablename = 'records_1' AND indexname LIKE '%host_time'");
+      assert.deepEqual(indexes, []);
+    });
+
     it('leaves an older database as it is when told not to migrate, and still answers queries', async () => {
       await sql('CREATE TABLE maillogd_schema (version integer PRIMARY KEY, name text NOT NULL, applied timestamptz NOT NULL)');
       for (const m of MIGRATIONS.slice(0, 2)) {
