@@ -15,13 +15,13 @@
 // checkpointer are not counted. Median of --runs runs, the cases alternated. Run:
 //   node --import tsx bench/pg-partitions.bench.ts [--rows N] [--batch N] [--part N] [--runs R]
 
-import fs from 'node:fs';
 import pg from 'pg';
 import { PostgresStore } from '../src/db/postgres.js';
 import { emptyBatch, type RowBatch } from '../src/db/rows.js';
 import { startPostgres, type PgServer } from '../test/support/postgres.js';
 import { PARTITION_INDEXES } from '../src/db/pg-partitions.js';
 import { row } from './db-rows.js';
+import { cpuOf } from './proc-cpu.js';
 
 function option(name: string, def: string): number {
   const at = process.argv.indexOf(name);
@@ -31,12 +31,6 @@ const ROWS = option('--rows', '2000000');
 const BATCH = option('--batch', '50000');
 const PART = option('--part', '500000');
 const RUNS = option('--runs', '3');
-
-/** CPU seconds a process has used (user + system), from /proc. */
-function cpuOf(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 type Case = 'kept up' | 'partitioned' | 'nothing built';
 const CASES: readonly Case[] = ['kept up', 'partitioned', 'nothing built'];
