@@ -89,12 +89,16 @@ export async function makePartitions(c: pg.Client, need: number, size: number): 
   }
 }
 
-/** Builds the missing indexes of one partition in one transaction. */
-async function build(c: pg.Client, p: Partition): Promise<void> {
+/** Builds the missing indexes of one partition in one transaction, unless `stopped()` first. */
+async function build(c: pg.Client, p: Partition, stopped: () => boolean): Promise<void> {
   await c.query('BEGIN');
   try {
     await c.query(`SELECT pg_advisory_xact_lock(${BUILD_LOCK})`);
-    for (const [suffix, def] of missingIndexes(p)) await c.query(`CREATE INDEX IF NOT EXISTS ${p.name}_${suffix} ON ${p.name} ${def}`);
+    for (const [suffix, def] of missingIndexes(p)) {
+      if (stopped()) throw new Error('closed');
+      await c.query(`CREATE INDEX IF NOT EXISTS ${p.name}_${suffix} ON ${p.name} ${def}`);
+    }
+    if (stopped()) throw new Error('closed');
     // Until autovacuum comes round, the planner would guess at a partition it has no statistics
     // for, and a lookup by id across twenty of them took 160 ms instead of 2.
     await c.query(`ANALYZE ${p.name}`);
@@ -181,7 +185,7 @@ export class IndexBuilder {
         const todo = (await partitions(c)).filter((p) => isClosed(p, last) && missingIndexes(p).length > 0);
         if (todo.length === 0) return;
         this.building = true;
-        for (const p of todo) await build(c, p);
+        for (const p of todo) await build(c, p, () => this.closed);
         this.building = false;
       }
     } catch (err) {
@@ -199,9 +203,23 @@ export class IndexBuilder {
     }
   }
 
-  /** The server process of a build running now, else 0. */
-  backend(): number {
-    return this.building && this.client ? this.pid : 0;
+  /**
+   * Cancels the statement the server runs for `pid`, on a connection of its own, so that neither
+   * the builder's connection nor the writer's (busy, maybe, with a COPY) holds it up; gives up after
+   * a second. A build left running would hold its lock to the end and then be undone.
+   */
+  private async cancel(pid: number): Promise<void> {
+    const attempt = (async () => {
+      const c = await this.connect();
+      try {
+        await c.query('SELECT pg_cancel_backend($1)', [pid]);
+      } finally {
+        await c.end().catch(() => undefined);
+      }
+    })().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([attempt, new Promise<void>((resolve) => { timer = setTimeout(resolve, 1000).unref(); })]);
+    clearTimeout(timer);
   }
 
   async close(): Promise<void> {
@@ -210,7 +228,8 @@ export class IndexBuilder {
     this.timer = null;
     const c = this.client;
     this.client = null;
-    await c?.end().catch(() => undefined);
+    const cancelled = this.building ? this.cancel(this.pid) : Promise.resolve();
+    await Promise.all([cancelled, c?.end().catch(() => undefined)]);
     await this.running;
   }
 }

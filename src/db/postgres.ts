@@ -85,7 +85,7 @@ function storeError(err: unknown, what: string): StoreError {
  */
 function noPartition(err: unknown): boolean {
   const e = err as { code?: unknown; constraint?: unknown; table?: unknown } | null;
-  return e?.code === '23514' && e.constraint === undefined && e.table === 'records';
+  return e?.code === '23514' && e.constraint === undefined && (e.table === 'records' || e.table === undefined);
 }
 
 // Any number for the lock that serialises migrations; advisory locks are per database.
@@ -187,7 +187,7 @@ export class PostgresStore implements Store {
         const versions = this.options.migrate === false ? await this.version(client).then((v) => ({ from: v, to: v })) : await this.migrate(client);
         this.upper = -Infinity;
         if (this.options.buildIndexes !== false && this.conn === conn) {
-          this.builder = new IndexBuilder(() => this.builderClient(), this.options.warn ?? (() => undefined));
+          this.builder = new IndexBuilder(() => this.builderClient(), (m) => this.warn(m));
           this.builder.kick();
         }
         return versions;
@@ -259,10 +259,22 @@ export class PostgresStore implements Store {
         // Other writers took more ids than this store counted on: look again, make partitions, retry once.
         this.upper = -Infinity;
         await this.partitionsFor(c, rows);
-        await write();
+        await write().catch((again: unknown) => {
+          if (!noPartition(again)) throw again;
+          this.upper = -Infinity;
+          throw new StoreError(`postgres: insert: ${(again as Error).message} (23514), after making partitions`, true);
+        });
       }
       if (rows > 0) this.builder?.kick();
     });
+  }
+
+  private warn(message: string): void {
+    try {
+      this.options.warn?.(message);
+    } catch {
+      // A logger that throws must not fail a write.
+    }
   }
 
   /** Makes sure the ids the next `rows` rows take have a partition, with half a partition to spare. */
@@ -279,7 +291,7 @@ export class PostgresStore implements Store {
       } catch (err) {
         // Room is left (a query held the lock, say): write, and try again with the next batch.
         if (last + rows >= this.upper) throw err;
-        this.options.warn?.(`cannot make the next partition of records yet: ${(err as Error).message}`);
+        this.warn(`cannot make the next partition of records yet: ${(err as Error).message}`);
       }
     }
     this.seen = last + rows;
@@ -374,11 +386,6 @@ export class PostgresStore implements Store {
     this.builder = null;
     const conn = this.conn;
     this.conn = null;
-    // A build the server is running would go on to its end, holding its lock, and then be undone.
-    const building = builder?.backend();
-    if (building && conn && !conn.lost) {
-      await conn.client.query('SELECT pg_cancel_backend($1)', [building]).catch(() => undefined);
-    }
     if (conn) conn.lost ??= new Error('closed');
     await Promise.all([builder?.close(), conn?.client.end().catch(() => undefined)]);
   }
