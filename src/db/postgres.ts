@@ -1,9 +1,10 @@
 // The PostgreSQL store (node-pg): one connection, one transaction per batch, each table written
 // with COPY in binary format (pg-copy.ts). `records` is partitioned by id; a second connection
-// builds the indexes of the partitions the writes have left behind (pg-partitions.ts). Calls run one after another on the connection, so a
-// prune never lands inside an insert's transaction. A connection that fails stays failed: every call then
-// throws a transient StoreError until open() connects again. Settings missing from the
-// connection options come from the PG* environment variables, as libpq would take them.
+// builds the indexes of the partitions the writes have left behind (pg-partitions.ts). Calls run
+// one after another on the writing connection, so a prune never lands inside an insert's
+// transaction. A connection that fails stays failed: every call then throws a transient StoreError
+// until open() connects again. Settings missing from the connection options come from the PG*
+// environment variables, as libpq would take them.
 
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
