@@ -2,15 +2,16 @@
 // mail id and msgid indexes up row by row cost the one backend that writes more than half of its
 // time, and more as the table grew (bench/README.md, "Partitions"). So a partition that still takes
 // rows has only its primary key and the time index, and a second connection builds the other four
-// by CREATE INDEX once the sequence has passed the partition's end: all four in one transaction, so
-// a partition has all of them or none, then ANALYZE. A crash before that leaves a closed partition without them,
-// and the next build (at open, after any insert) makes them.
+// by CREATE INDEX once the sequence has passed the partition's end, then ANALYZE: all in one
+// transaction, so a partition has all four or none. A crash before that leaves a closed partition
+// without them, and the next build (at open, after any insert) makes them.
 //
 // Partitions are made ahead of the sequence, with at least half a partition to spare, by CREATE
 // TABLE and ATTACH PARTITION, which takes SHARE UPDATE EXCLUSIVE on `records`: inserts and queries
 // go on meanwhile. Other maillogds writing the same database wait on the same advisory locks.
 
 import type pg from 'pg';
+import { transaction } from './pg-transaction.js';
 
 /** Index suffix and definition of the indexes a closed partition gets. */
 export const PARTITION_INDEXES: readonly (readonly [string, string])[] = [
@@ -69,9 +70,8 @@ export const missingIndexes = (p: Partition): (readonly [string, string])[] =>
   PARTITION_INDEXES.filter(([suffix]) => !p.indexes.has(`${p.name}_${suffix}`));
 
 /** Makes partitions of `size` ids until every id up to `need` has one; returns the new upper bound. */
-export async function makePartitions(c: pg.Client, need: number, size: number): Promise<number> {
-  await c.query('BEGIN');
-  try {
+export function makePartitions(c: pg.Client, need: number, size: number): Promise<number> {
+  return transaction(c, async () => {
     await c.query("SET LOCAL lock_timeout = '10s'");
     await c.query(`SELECT pg_advisory_xact_lock(${MAKE_LOCK})`);
     const parts = await partitions(c);
@@ -81,18 +81,13 @@ export async function makePartitions(c: pg.Client, need: number, size: number): 
       await c.query(`ALTER TABLE records ATTACH PARTITION records_${upper} FOR VALUES FROM (${upper}) TO (${upper + size})`);
       upper += size;
     }
-    await c.query('COMMIT');
     return upper;
-  } catch (err) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
+  });
 }
 
 /** Builds the missing indexes of one partition in one transaction, unless `stopped()` first. */
-async function build(c: pg.Client, p: Partition, stopped: () => boolean): Promise<void> {
-  await c.query('BEGIN');
-  try {
+function build(c: pg.Client, p: Partition, stopped: () => boolean): Promise<void> {
+  return transaction(c, async () => {
     await c.query(`SELECT pg_advisory_xact_lock(${BUILD_LOCK})`);
     for (const [suffix, def] of missingIndexes(p)) {
       if (stopped()) throw new Error('closed');
@@ -102,11 +97,7 @@ async function build(c: pg.Client, p: Partition, stopped: () => boolean): Promis
     // Until autovacuum comes round, the planner would guess at a partition it has no statistics
     // for, and a lookup by id across twenty of them took 160 ms instead of 2.
     await c.query(`ANALYZE ${p.name}`);
-    await c.query('COMMIT');
-  } catch (err) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
+  });
 }
 
 /** After a failure, the builder waits this long before it connects again. */

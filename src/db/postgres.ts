@@ -12,6 +12,7 @@ import type pg from 'pg';
 import type copyStreamsModule from 'pg-copy-streams';
 import { copies, type Copy } from './pg-copy.js';
 import { IndexBuilder, isClosed, lastId, makePartitions, partitions } from './pg-partitions.js';
+import { transaction } from './pg-transaction.js';
 import { buildSelect, storedRecord, type RecordQuery, type SqlDialect, type StoredRecord } from './query.js';
 import type { RowBatch } from './rows.js';
 import { MIGRATIONS, SCHEMA_VERSION, TIMED_TABLES } from './schema.js';
@@ -70,10 +71,13 @@ export const PG_DIALECT: SqlDialect = {
 // and deadlocks, locks not available. Anything else the server says about a statement is final.
 const TRANSIENT_STATE = /^(08|53|57|58|28|3D)|^(40001|40P01|55P03|55006)$/;
 
+/** The SQLSTATE node-pg gives a server's error; undefined for the connection's own failures. */
+const sqlState = (err: unknown): unknown => (err as { code?: unknown } | null)?.code;
+
 function storeError(err: unknown, what: string): StoreError {
   if (err instanceof StoreError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  const code = (err as { code?: unknown } | null)?.code;
+  const code = sqlState(err);
   const suffix = typeof code === 'string' && code !== '' ? ` (${code})` : '';
   // Without a SQLSTATE the failure is the connection's: refused, reset, timed out, closed.
   const transient = !(err instanceof pgLib().DatabaseError) || typeof code !== 'string' || TRANSIENT_STATE.test(code);
@@ -85,8 +89,8 @@ function storeError(err: unknown, what: string): StoreError {
  * constraint named (the message itself is translated by the server's lc_messages).
  */
 function noPartition(err: unknown): boolean {
-  const e = err as { code?: unknown; constraint?: unknown; table?: unknown } | null;
-  return e?.code === '23514' && e.constraint === undefined && (e.table === 'records' || e.table === undefined);
+  const e = (err ?? {}) as { constraint?: unknown; table?: unknown };
+  return sqlState(err) === '23514' && e.constraint === undefined && (e.table === 'records' || e.table === undefined);
 }
 
 // Any number for the lock that serialises migrations; advisory locks are per database.
@@ -207,24 +211,13 @@ export class PostgresStore implements Store {
     return r.rows[0]?.v ?? 0;
   }
 
-  private async transaction(c: pg.Client, fn: () => Promise<void>): Promise<void> {
-    await c.query('BEGIN');
-    try {
-      await fn();
-      await c.query('COMMIT');
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
-  }
-
   /** Each pending migration in its own transaction, under a lock other maillogds wait on. */
   private async migrate(c: pg.Client): Promise<{ from: number; to: number }> {
     let from = await this.version(c);
     if (from >= SCHEMA_VERSION) return { from, to: from };
     let first = true;
     for (const m of MIGRATIONS) {
-      await this.transaction(c, async () => {
+      await transaction(c, async () => {
         await c.query('SET LOCAL statement_timeout = 0');
         await c.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
         await c.query('CREATE TABLE IF NOT EXISTS maillogd_schema (version integer PRIMARY KEY, name text NOT NULL, applied timestamptz NOT NULL)');
@@ -249,7 +242,7 @@ export class PostgresStore implements Store {
       }
       if (data.length === 0) return;
       const rows = batch.records.length;
-      const write = () => this.transaction(c, async () => {
+      const write = () => transaction(c, async () => {
         for (const d of data) await pipeline(Readable.from(chunks(d.data)), c.query(copyLib().from(d.sql)));
       });
       if (rows > 0) await this.partitionsFor(c, rows);
@@ -310,17 +303,16 @@ export class PostgresStore implements Store {
       for (const table of TIMED_TABLES) {
         // A partition whose indexes are being built takes no DELETE until they are; rather than
         // hold the inserts behind it, this prune stops and the next one goes on.
-        let gone = 0;
-        const given = await this.transaction(c, async () => {
+        const gone = await transaction(c, async () => {
           await c.query("SET LOCAL lock_timeout = '200ms'");
           const r = await c.query(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE time < $1 ORDER BY time LIMIT $2)`,
             [isoMicros(beforeUs), limit]);
-          gone = r.rowCount ?? 0;
-        }).then(() => false, (err: unknown) => {
-          if ((err as { code?: unknown }).code !== '55P03') throw err;
-          return true;
+          return r.rowCount ?? 0;
+        }).catch((err: unknown) => {
+          if (sqlState(err) !== '55P03') throw err;
+          return null;
         });
-        if (given) return n;
+        if (gone === null) return n;
         n += gone;
       }
       if (n === 0) await this.dropEmptyPartitions(c);
@@ -339,13 +331,13 @@ export class PostgresStore implements Store {
     for (const p of await partitions(c)) {
       if (!isClosed(p, last)) continue;
       if ((await c.query(`SELECT 1 FROM ${p.name} LIMIT 1`)).rowCount !== 0) continue;
-      const dropped = await this.transaction(c, async () => {
+      const dropped = await transaction(c, async () => {
         await c.query("SET LOCAL lock_timeout = '100ms'");
         await c.query('LOCK TABLE records IN ACCESS EXCLUSIVE MODE');
         // A writer that still held ids of it may have committed while the lock was awaited.
         if ((await c.query(`SELECT 1 FROM ${p.name} LIMIT 1`)).rowCount === 0) await c.query(`DROP TABLE ${p.name}`);
       }).then(() => true, (err: unknown) => {
-        if ((err as { code?: unknown }).code !== '55P03') throw err;
+        if (sqlState(err) !== '55P03') throw err;
         return false;
       });
       if (!dropped) return;
