@@ -1,7 +1,10 @@
-// A row batch as the data of `COPY ... FROM STDIN (FORMAT binary)`: one buffer per table, built
-// before the transaction starts, so a value PostgreSQL could never take is refused (StoreError,
-// not transient) before anything is sent. Binary spares the server parsing times, numbers and
-// escapes, and the client the escaping: text goes as UTF-8 bytes, times as µs since 2000.
+// A row batch as the data of `COPY ... FROM STDIN (FORMAT binary)`, one COPY per table. The data
+// is encoded piece by piece as the COPY asks for it, so the server takes in one piece while the
+// next is made: the two overlap instead of adding up. A value PostgreSQL could never take is
+// refused (StoreError, not transient) from the piece that holds it; the store then abandons the
+// COPY and rolls its transaction back, so nothing of the batch is written. Binary spares the
+// server parsing times, numbers and escapes, and the client the escaping: text goes as UTF-8
+// bytes, times as µs since 2000.
 //
 // What PostgreSQL text cannot hold is changed as the text format did: NUL becomes `#000`, and in
 // jsonb a `\u0000` escape becomes `#000` and a lone surrogate escape U+FFFD.
@@ -13,9 +16,16 @@ export interface Copy {
   readonly table: string;
   readonly sql: string;
   readonly rows: number;
-  /** The whole COPY data: header, tuples, trailer. */
-  readonly data: Buffer;
+  /**
+   * The COPY data (header, tuples, trailer) in pieces of whole tuples, each ending at the first
+   * tuple that reaches `bytes`; every call encodes afresh. Throws a StoreError (not transient) at
+   * the first value that cannot be written.
+   */
+  pieces(bytes: number): Generator<Buffer, void, undefined>;
 }
+
+/** The whole COPY data in one buffer. */
+export const dataOf = (c: Copy): Buffer => Buffer.concat([...c.pieces(Infinity)]);
 
 /** µs from 1970-01-01 to 2000-01-01, PostgreSQL's epoch for binary times. */
 const PG_EPOCH_US = 946_684_800_000_000;
@@ -41,14 +51,22 @@ function refuse(what: string): never {
 /** Appends tuples to one growing buffer; doubles it when a value would not fit. */
 class Tuples {
   private buf: Buffer;
-  private at: number;
+  private at = 0;
 
-  constructor(rows: number, bytesPerRow: number) {
-    this.buf = Buffer.allocUnsafe(SIGNATURE.length + 8 + 2 + Math.max(rows, 1) * bytesPerRow);
-    SIGNATURE.copy(this.buf, 0);
-    this.buf.writeInt32BE(0, SIGNATURE.length); // flags
-    this.buf.writeInt32BE(0, SIGNATURE.length + 4); // header extension length
-    this.at = SIGNATURE.length + 8;
+  constructor(bytes: number) {
+    this.buf = Buffer.allocUnsafe(bytes);
+  }
+
+  get length(): number {
+    return this.at;
+  }
+
+  header(): void {
+    this.room(SIGNATURE.length + 8);
+    SIGNATURE.copy(this.buf, this.at);
+    this.buf.writeInt32BE(0, this.at + SIGNATURE.length); // flags
+    this.buf.writeInt32BE(0, this.at + SIGNATURE.length + 4); // header extension length
+    this.at += SIGNATURE.length + 8;
   }
 
   private room(n: number): void {
@@ -165,22 +183,44 @@ class Tuples {
     this.int32(v - hi * TWO_32);
   }
 
-  /** The COPY data, trailer included. */
-  end(): Buffer {
+  trailer(): void {
     this.room(2);
     this.buf[this.at++] = 0xff;
     this.buf[this.at++] = 0xff;
+  }
+
+  /** What has been written; the buffer is not touched again. */
+  done(): Buffer {
     return this.buf.subarray(0, this.at);
   }
 }
 
 function copyOf<T>(table: string, columns: readonly string[], rows: readonly T[], bytesPerRow: number, tuple: (t: Tuples, r: T) => void): Copy {
-  const t = new Tuples(rows.length, bytesPerRow);
-  for (const r of rows) {
-    t.row(columns.length);
-    tuple(t, r);
-  }
-  return { table, sql: `COPY ${table} (${columns.join(', ')}) FROM STDIN (FORMAT binary)`, rows: rows.length, data: t.end() };
+  // Room for a piece and a few more tuples, so that the tuple that ends a piece seldom grows it.
+  const size = (left: number, bytes: number) => Math.min(left * bytesPerRow, bytes + 4 * bytesPerRow) + 32;
+  return {
+    table,
+    sql: `COPY ${table} (${columns.join(', ')}) FROM STDIN (FORMAT binary)`,
+    rows: rows.length,
+    *pieces(bytes: number) {
+      let t = new Tuples(size(rows.length, bytes));
+      t.header();
+      for (let i = 0; i < rows.length; i++) {
+        t.row(columns.length);
+        try {
+          tuple(t, rows[i]!);
+        } catch (err) {
+          throw err instanceof StoreError ? err : new StoreError(`postgres: insert: a row cannot be written: ${(err as Error).message}`, false);
+        }
+        if (t.length >= bytes && i + 1 < rows.length) {
+          yield t.done();
+          t = new Tuples(size(rows.length - i - 1, bytes));
+        }
+      }
+      t.trailer();
+      yield t.done();
+    },
+  };
 }
 
 const RECORD_COLUMNS = ['time', 'received', 'host', 'app', 'procid', 'msgid', 'mail_id', 'facility', 'severity', 'level_scheme',
@@ -230,7 +270,7 @@ function pduTuple(t: Tuples, r: PduRow): void {
   t.string(r.text, 'text');
 }
 
-/** The COPY statements and their data for a batch; tables without rows are left out. */
+/** The COPY statements of a batch, their data not yet encoded; tables without rows are left out. */
 export function copies(b: RowBatch): Copy[] {
   const out: Copy[] = [];
   if (b.records.length) out.push(copyOf('records', RECORD_COLUMNS, b.records, 320, recordTuple));

@@ -179,6 +179,7 @@ describe('postgres', function () {
         batchOf([row(1), row(2, { mailId: randomBytes(4000).toString('base64') })]),
         batchOf([row(1), row(2, { timeUs: 1e300 })]),
       ];
+      // Refused in a piece of COPY data made after several were sent: the COPY is abandoned.
       const big = batchOf(Array.from({ length: 30_000 }, (_, i) => row(i, { levelValue: i === 20_000 ? -(2 ** 40) : null })));
       big.pdu.push({ timeUs: 0, instance: '1', text: 'pdu' });
       bad.push(big);

@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import type copyStreamsModule from 'pg-copy-streams';
-import { copies, type Copy } from './pg-copy.js';
+import { copies } from './pg-copy.js';
 import { IndexBuilder, isClosed, lastId, makePartitions, partitions } from './pg-partitions.js';
 import { transaction } from './pg-transaction.js';
 import { buildSelect, storedRecord, type RecordQuery, type SqlDialect, type StoredRecord } from './query.js';
@@ -96,14 +96,11 @@ function noPartition(err: unknown): boolean {
 // Any number for the lock that serialises migrations; advisory locks are per database.
 const MIGRATION_LOCK = 0x6d6c6f67;
 
-/** COPY data goes in CopyData messages of this size: few writes, and the server starts early. */
-const CHUNK_BYTES = 1024 * 1024;
-
-function chunks(data: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  for (let at = 0; at < data.length; at += CHUNK_BYTES) out.push(data.subarray(at, at + CHUNK_BYTES));
-  return out;
-}
+/**
+ * COPY data is encoded and sent in pieces of about this size, each a CopyData message: the server
+ * starts on the first while the next is made, and a piece is few writes.
+ */
+const PIECE_BYTES = 256 * 1024;
 
 interface Connection {
   readonly client: pg.Client;
@@ -234,16 +231,12 @@ export class PostgresStore implements Store {
 
   insert(batch: RowBatch): Promise<void> {
     return this.use('insert', async (c) => {
-      let data: Copy[];
-      try {
-        data = copies(batch);
-      } catch (err) {
-        throw err instanceof StoreError ? err : new StoreError(`postgres: insert: a row cannot be written: ${(err as Error).message}`, false);
-      }
+      const data = copies(batch);
       if (data.length === 0) return;
       const rows = batch.records.length;
+      // A piece that refuses a row ends the COPY with CopyFail, and the transaction is rolled back.
       const write = () => transaction(c, async () => {
-        for (const d of data) await pipeline(Readable.from(chunks(d.data)), c.query(copyLib().from(d.sql)));
+        for (const d of data) await pipeline(Readable.from(d.pieces(PIECE_BYTES)), c.query(copyLib().from(d.sql)));
       });
       if (rows > 0) await this.partitionsFor(c, rows);
       try {
