@@ -96,6 +96,9 @@ function noPartition(err: unknown): boolean {
 // Any number for the lock that serialises migrations; advisory locks are per database.
 const MIGRATION_LOCK = 0x6d6c6f67;
 
+/** What the index builder sorts in (see builderClient). */
+const BUILD_SORT_MEM = '4MB';
+
 /**
  * COPY data is encoded and sent in pieces of about this size, each a CopyData message: the server
  * starts on the first while the next is made, and a piece is few writes.
@@ -127,7 +130,12 @@ export class PostgresStore implements Store {
     this.partitionIds = options.partitionIds ?? PARTITION_IDS;
   }
 
-  /** A connection for the index builder: no statement timeout, no parallel workers (the writer keeps a core). */
+  /**
+   * A connection for the index builder: no statement timeout, no parallel workers (the writer keeps
+   * a core), and 4 MB to sort in. Sorting a partition's index entries in runs of 4 MB that fit the
+   * CPU's caches, then merging them once, took 35–40% less backend CPU than one sort in the default
+   * 64 MB (bench/pg-build.bench.ts).
+   */
   private async builderClient(): Promise<pg.Client> {
     const client = new (pgLib().Client)({
       keepAlive: true,
@@ -140,6 +148,7 @@ export class PostgresStore implements Store {
     try {
       await client.query('SET statement_timeout = 0');
       await client.query('SET max_parallel_maintenance_workers = 0');
+      await client.query(`SET maintenance_work_mem = '${BUILD_SORT_MEM}'`);
     } catch (err) {
       await client.end().catch(() => undefined);
       throw err;
