@@ -183,6 +183,8 @@ describe('postgres', function () {
       const big = batchOf(Array.from({ length: 30_000 }, (_, i) => row(i, { levelValue: i === 20_000 ? -(2 ** 40) : null })));
       big.pdu.push({ timeUs: 0, instance: '1', text: 'pdu' });
       bad.push(big);
+      // Refused by the server (not JSON) while later pieces are still being sent.
+      bad.push(batchOf(Array.from({ length: 30_000 }, (_, i) => row(i, { fields: i === 5_000 ? '{"not json' : null }))));
       const connector = batchOf([row(1)]);
       connector.connector.push({ timeUs: 0, instance: '1', event: 70_000, ok: true, info: '', options: '' });
       bad.push(connector);
