@@ -11,14 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { option } from './options.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DAEMON = path.join(ROOT, 'dist/cli/maillogd.js');
 
-function option(name: string, def: string): string {
-  const at = process.argv.indexOf(name);
-  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1]! : def;
-}
 const COUNT = Number(option('--count', '300000'));
 const RUNS = Number(option('--runs', '3'));
 const TICK = 100; // clock ticks per second (USER_HZ) on Linux

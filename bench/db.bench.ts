@@ -27,11 +27,8 @@ import { LogRecord } from '../src/record.js';
 import { parseRecord } from '../src/syslog/parse.js';
 import { startPostgres } from '../test/support/postgres.js';
 import { APPS, HOSTS, messageOf, queueId, row } from './db-rows.js';
+import { option } from './options.js';
 
-function option(name: string, def: string): string {
-  const at = process.argv.indexOf(name);
-  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1]! : def;
-}
 const WHICH = option('--db', 'both');
 const ROWS = Number(option('--rows', '10000000'));
 const INSERT = Number(option('--insert', '300000'));

@@ -9,6 +9,7 @@
 import type net from 'node:net';
 import type { InputContext, Output } from '../src/component.js';
 import type { LogRecord } from '../src/record.js';
+import { option } from './options.js';
 
 type Modules = [
   typeof import('../src/inputs/decode.js'),
@@ -22,10 +23,6 @@ type Modules = [
   typeof import('../src/inputs/tcp/conn.js'),
 ];
 
-function option(name: string, def: string): string {
-  const at = process.argv.indexOf(name);
-  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1]! : def;
-}
 const COUNT = Number(option('--count', '1000000'));
 const RUNS = Number(option('--runs', '5'));
 const WARMUP = Number(option('--warmup', '200000'));

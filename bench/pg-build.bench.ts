@@ -14,11 +14,8 @@ import { emptyBatch } from '../src/db/rows.js';
 import { startPostgres } from '../test/support/postgres.js';
 import { row } from './db-rows.js';
 import { cpuOf } from './proc-cpu.js';
+import { option } from './options.js';
 
-function option(name: string, def: string): string {
-  const at = process.argv.indexOf(name);
-  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1]! : def;
-}
 const PART = Number(option('--part', '500000'));
 const RUNS = Number(option('--runs', '3'));
 const MEMS = option('--mem', '64MB,16MB,4MB,1MB').split(',');

@@ -22,15 +22,12 @@ import { startPostgres, type PgServer } from '../test/support/postgres.js';
 import { PARTITION_INDEXES } from '../src/db/pg-partitions.js';
 import { row } from './db-rows.js';
 import { cpuOf } from './proc-cpu.js';
+import { numberOption } from './options.js';
 
-function option(name: string, def: string): number {
-  const at = process.argv.indexOf(name);
-  return Number(at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1]! : def);
-}
-const ROWS = option('--rows', '2000000');
-const BATCH = option('--batch', '50000');
-const PART = option('--part', '500000');
-const RUNS = option('--runs', '3');
+const ROWS = numberOption('--rows', '2000000');
+const BATCH = numberOption('--batch', '50000');
+const PART = numberOption('--part', '500000');
+const RUNS = numberOption('--runs', '3');
 
 type Case = 'kept up' | 'partitioned' | 'nothing built';
 const CASES: readonly Case[] = ['kept up', 'partitioned', 'nothing built'];

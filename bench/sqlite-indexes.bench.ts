@@ -19,15 +19,12 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../src/db/schema.js';
+import { numberOption } from './options.js';
 
-function option(name: string, def: string): number {
-  const at = process.argv.indexOf(name);
-  return Number(at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1]! : def);
-}
-const ROWS = option('--rows', '300000');
-const TX = option('--tx', '10000');
-const RUNS = option('--runs', '3');
-const FILL = option('--fill', '0');
+const ROWS = numberOption('--rows', '300000');
+const TX = numberOption('--tx', '10000');
+const RUNS = numberOption('--runs', '3');
+const FILL = numberOption('--fill', '0');
 const STEP = 500_000;
 
 // The records indexes as the last migration leaves them, in the order the cases add them.

@@ -17,15 +17,12 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { row } from './db-rows.js';
+import { numberOption } from './options.js';
 
-function option(name: string, def: string): number {
-  const at = process.argv.indexOf(name);
-  return Number(at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1]! : def);
-}
-const ROWS = option('--rows', '2000000');
-const PART = option('--part', '500000');
-const TX = option('--tx', '10000');
-const RUNS = option('--runs', '3');
+const ROWS = numberOption('--rows', '2000000');
+const PART = numberOption('--part', '500000');
+const TX = numberOption('--tx', '10000');
+const RUNS = numberOption('--runs', '3');
 
 type Layout = 'one table' | 'partitions' | 'bare';
 const LAYOUTS: readonly Layout[] = ['one table', 'partitions', 'bare'];
