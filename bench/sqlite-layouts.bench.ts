@@ -7,10 +7,11 @@
 //   bare:        one table with no index at all, its rowid only: what the writer alone can do.
 // Rows like db.bench.ts's, made batch by batch on the same thread (~0.6 µs a row), 16 rows per
 // INSERT OR ROLLBACK as the store writes them, --tx rows per transaction, WAL with
-// synchronous=NORMAL and checkpoints every 10,000 pages, as src/db/sqlite-file.ts opens the file.
+// synchronous=NORMAL and checkpoints every --checkpoint pages (10,000, as src/db/sqlite-file.ts opens
+// the file).
 // Prints rows/s from the first row to the last build, CPU µs per row, and the time spent building;
 // median of --runs runs, the layouts alternated. Run:
-//   node --import tsx bench/sqlite-layouts.bench.ts [--rows N] [--part N] [--tx N] [--runs R]
+//   node --import tsx bench/sqlite-layouts.bench.ts [--rows N] [--part N] [--tx N] [--runs R] [--checkpoint PAGES]
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,6 +24,7 @@ const ROWS = numberOption('--rows', '2000000');
 const PART = numberOption('--part', '500000');
 const TX = numberOption('--tx', '10000');
 const RUNS = numberOption('--runs', '3');
+const CHECKPOINT = numberOption('--checkpoint', '10000');
 
 type Layout = 'one table' | 'partitions' | 'bare';
 const LAYOUTS: readonly Layout[] = ['one table', 'partitions', 'bare'];
@@ -47,7 +49,7 @@ function run(dir: string, layout: Layout): Result {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('wal_autocheckpoint = 10000');
+  db.pragma(`wal_autocheckpoint = ${CHECKPOINT}`);
   const one = `(${Array<string>(17).fill('?').join(',')})`;
   let insert!: Database.Statement;
   const open = (name: string) => {
@@ -97,7 +99,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maillogd-sqlite-layouts-'));
 try {
   const got = new Map<Layout, Result[]>(LAYOUTS.map((l) => [l, []]));
   for (let r = 0; r < RUNS; r++) for (const l of LAYOUTS) got.get(l)!.push(run(dir, l));
-  console.log(`${ROWS} rows, ${TX} per transaction, partitions of ${PART}; median of ${RUNS}, layouts alternated (runs in brackets)`);
+  console.log(`${ROWS} rows, ${TX} per transaction, partitions of ${PART}, checkpoints every ${CHECKPOINT} pages; median of ${RUNS}, layouts alternated (runs in brackets)`);
   for (const [l, xs] of got) {
     const rate = xs.map((x) => x.rowsPerSec);
     console.log(`${l}: ${Math.round(median(rate))} rows/s (${rate.map(Math.round).join(', ')}); ` +
