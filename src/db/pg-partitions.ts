@@ -121,6 +121,7 @@ export class IndexBuilder {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
+  /** `warn` must not throw (the store's does not). */
   constructor(private readonly connect: () => Promise<pg.Client>, private readonly warn: (message: string) => void) {}
 
   kick(): void {
@@ -186,11 +187,7 @@ export class IndexBuilder {
       await c?.end().catch(() => undefined);
       if (this.closed) return;
       this.retryAt = Date.now() + RETRY_MS;
-      try {
-        this.warn(`cannot build the indexes of a closed partition of records: ${(err as Error).message}; trying again in ${RETRY_MS / 1000} s`);
-      } catch {
-        // A logger that throws must not end the daemon.
-      }
+      this.warn(`cannot build the indexes of a closed partition of records: ${(err as Error).message}; trying again in ${RETRY_MS / 1000} s`);
     }
   }
 

@@ -84,6 +84,14 @@ function storeError(err: unknown, what: string): StoreError {
   return new StoreError(`postgres: ${what}: ${message}${suffix}`, transient);
 }
 
+/** What `p` gives, or null if it failed because a lock was not granted within lock_timeout (55P03). */
+function unlessLockTimeout<T>(p: Promise<T>): Promise<T | null> {
+  return p.catch((err: unknown) => {
+    if (sqlState(err) !== '55P03') throw err;
+    return null;
+  });
+}
+
 /**
  * A row whose id no partition of `records` takes: the same SQLSTATE as a failed CHECK, but with no
  * constraint named (the message itself is translated by the server's lc_messages).
@@ -305,15 +313,12 @@ export class PostgresStore implements Store {
       for (const table of TIMED_TABLES) {
         // A partition whose indexes are being built takes no DELETE until they are; rather than
         // hold the inserts behind it, this prune stops and the next one goes on.
-        const gone = await transaction(c, async () => {
+        const gone = await unlessLockTimeout(transaction(c, async () => {
           await c.query("SET LOCAL lock_timeout = '200ms'");
           const r = await c.query(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE time < $1 ORDER BY time LIMIT $2)`,
             [isoMicros(beforeUs), limit]);
           return r.rowCount ?? 0;
-        }).catch((err: unknown) => {
-          if (sqlState(err) !== '55P03') throw err;
-          return null;
-        });
+        }));
         if (gone === null) return n;
         n += gone;
       }
@@ -333,16 +338,14 @@ export class PostgresStore implements Store {
     for (const p of await partitions(c)) {
       if (!isClosed(p, last)) continue;
       if ((await c.query(`SELECT 1 FROM ${p.name} LIMIT 1`)).rowCount !== 0) continue;
-      const dropped = await transaction(c, async () => {
+      const dropped = await unlessLockTimeout(transaction(c, async () => {
         await c.query("SET LOCAL lock_timeout = '100ms'");
         await c.query('LOCK TABLE records IN ACCESS EXCLUSIVE MODE');
         // A writer that still held ids of it may have committed while the lock was awaited.
         if ((await c.query(`SELECT 1 FROM ${p.name} LIMIT 1`)).rowCount === 0) await c.query(`DROP TABLE ${p.name}`);
-      }).then(() => true, (err: unknown) => {
-        if (sqlState(err) !== '55P03') throw err;
-        return false;
-      });
-      if (!dropped) return;
+        return true;
+      }));
+      if (dropped === null) return;
     }
   }
 
