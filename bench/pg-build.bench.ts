@@ -8,7 +8,7 @@
 // Run: node --import tsx bench/pg-build.bench.ts [--part N] [--runs R] [--mem 64MB,16MB,4MB,1MB]
 
 import pg from 'pg';
-import { PARTITION_INDEXES } from '../src/db/pg-partitions.js';
+import { PARTITION_INDEXES } from '../src/db/schema.js';
 import { PostgresStore } from '../src/db/postgres.js';
 import { emptyBatch } from '../src/db/rows.js';
 import { startPostgres } from '../test/support/postgres.js';

@@ -20,7 +20,7 @@ import pg from 'pg';
 import { PostgresStore } from '../src/db/postgres.js';
 import { emptyBatch, type RowBatch } from '../src/db/rows.js';
 import { startPostgres } from '../test/support/postgres.js';
-import { PARTITION_INDEXES } from '../src/db/pg-partitions.js';
+import { PARTITION_INDEXES } from '../src/db/schema.js';
 import { row } from './db-rows.js';
 import { cpuOf } from './proc-cpu.js';
 import { numberOption } from './options.js';

@@ -12,14 +12,8 @@
 
 import type pg from 'pg';
 import { transaction } from './pg-transaction.js';
+import { PARTITION_INDEXES } from './schema.js';
 
-/** Index suffix and definition of the indexes a closed partition gets. */
-export const PARTITION_INDEXES: readonly (readonly [string, string])[] = [
-  ['host_time', '(host, time)'],
-  ['app_time', '(app, time)'],
-  ['mail_id', "(mail_id) WHERE mail_id <> ''"],
-  ['msgid', "(msgid) WHERE msgid <> ''"],
-];
 
 // Any numbers for the advisory locks; they are per database.
 const MAKE_LOCK = 0x6d6c7031;

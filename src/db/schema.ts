@@ -31,12 +31,8 @@ const ID_INDEXES = [
   "CREATE INDEX records_msgid ON records (msgid) WHERE msgid <> ''",
 ];
 
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'records, connectorlog, routelog, pdulog',
-    sqlite: [
-      `CREATE TABLE records (
+/** The columns of `records` in SQLite, which every partition of it has too (sqlite-partitions.ts). */
+export const SQLITE_RECORD_COLUMNS = `(
         id INTEGER PRIMARY KEY,
         time INTEGER NOT NULL,
         received INTEGER NOT NULL,
@@ -55,7 +51,25 @@ export const MIGRATIONS: readonly Migration[] = [
         fields TEXT,
         input TEXT NOT NULL,
         peer TEXT NOT NULL
-      )`,
+      )`;
+
+/**
+ * Suffix and definition of the indexes a closed partition of `records` gets, in both databases;
+ * the partition taking rows has only its time index (and PostgreSQL's primary key).
+ */
+export const PARTITION_INDEXES: readonly (readonly [string, string])[] = [
+  ['host_time', '(host, time)'],
+  ['app_time', '(app, time)'],
+  ['mail_id', "(mail_id) WHERE mail_id <> ''"],
+  ['msgid', "(msgid) WHERE msgid <> ''"],
+];
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'records, connectorlog, routelog, pdulog',
+    sqlite: [
+      `CREATE TABLE records ${SQLITE_RECORD_COLUMNS}`,
       `CREATE TABLE connectorlog (
         id INTEGER PRIMARY KEY,
         time INTEGER NOT NULL,
@@ -165,6 +179,18 @@ export const MIGRATIONS: readonly Migration[] = [
         EXECUTE format('ALTER TABLE records ATTACH PARTITION records_0 FOR VALUES FROM (MINVALUE) TO (%s)', upper);
       END $$`,
     ],
+  },
+  {
+    // Why: src/db/sqlite-partitions.ts. The table becomes the first partition, records_0, with its
+    // indexes under their old names, and `records` a view of the partitions; the writer makes the
+    // next partition at its first insert.
+    version: 4,
+    name: 'records in SQLite partitioned by id',
+    sqlite: [
+      'ALTER TABLE records RENAME TO records_0',
+      'CREATE VIEW records AS SELECT * FROM records_0',
+    ],
+    postgres: [],
   },
 ];
 

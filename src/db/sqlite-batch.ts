@@ -8,6 +8,7 @@
 
 import type Database from 'better-sqlite3';
 import type { RowBatch } from './rows.js';
+import type { Target } from './sqlite-partitions.js';
 
 export interface Columns {
   readonly rows: number;
@@ -29,7 +30,8 @@ export interface ColumnBatch {
 }
 
 // Numbers, repeating texts, other texts: the order in which the writers below pass the values.
-const RECORD_COLUMNS = ['time', 'received', 'facility', 'severity', 'level_value', 'host', 'app', 'msgid', 'level_scheme', 'dialect',
+// A record's id comes first: the writer gives it (sqlite-partitions.ts).
+const RECORD_COLUMNS = ['id', 'time', 'received', 'facility', 'severity', 'level_value', 'host', 'app', 'msgid', 'level_scheme', 'dialect',
   'disposition', 'input', 'peer', 'procid', 'mail_id', 'message', 'fields'];
 const CONNECTOR_COLUMNS = ['time', 'event', 'ok', 'instance', 'info', 'options'];
 const ROUTE_COLUMNS = ['time', 'ok', 'direction', 'mail_id', 'instance', 'destination'];
@@ -135,23 +137,33 @@ function inserter(db: Database.Database, table: string, columns: readonly string
   };
 }
 
-/** Writes a batch in one transaction (BEGIN IMMEDIATE): all of it or none. */
-export function batchWriter(db: Database.Database): (c: ColumnBatch) => void {
-  const records = inserter(db, 'records', RECORD_COLUMNS);
+/**
+ * Writes a batch in one transaction (BEGIN IMMEDIATE): all of it or none. `target`, called in
+ * that transaction, names the partition its records go to and the id of the first.
+ */
+export function batchWriter(db: Database.Database, target: () => Target): (c: ColumnBatch) => void {
+  let into = '';
+  let records = (_rows: number, _put: Put): void => undefined;
   const connector = inserter(db, 'connectorlog', CONNECTOR_COLUMNS);
   const route = inserter(db, 'routelog', ROUTE_COLUMNS);
   const pdu = inserter(db, 'pdulog', PDU_COLUMNS);
   const write = db.transaction((b: ColumnBatch) => {
-    {
+    if (b.records.rows > 0) {
+      const { table, nextId } = target();
+      if (table !== into) {
+        records = inserter(db, table, RECORD_COLUMNS);
+        into = table;
+      }
       const { nums: n, codes: c, values: v, texts: t } = b.records;
       records(b.records.rows, (r, p, at) => {
         const a = r * 5;
         const k = r * 8;
         const i = r * 4;
-        p[at] = n[a]; p[at + 1] = n[a + 1]; p[at + 2] = n[a + 2]; p[at + 3] = n[a + 3]; p[at + 4] = n[a + 4];
-        p[at + 5] = v[c[k]!]; p[at + 6] = v[c[k + 1]!]; p[at + 7] = v[c[k + 2]!]; p[at + 8] = v[c[k + 3]!];
-        p[at + 9] = v[c[k + 4]!]; p[at + 10] = v[c[k + 5]!]; p[at + 11] = v[c[k + 6]!]; p[at + 12] = v[c[k + 7]!];
-        p[at + 13] = t[i]; p[at + 14] = t[i + 1]; p[at + 15] = t[i + 2]; p[at + 16] = t[i + 3];
+        p[at] = nextId + r;
+        p[at + 1] = n[a]; p[at + 2] = n[a + 1]; p[at + 3] = n[a + 2]; p[at + 4] = n[a + 3]; p[at + 5] = n[a + 4];
+        p[at + 6] = v[c[k]!]; p[at + 7] = v[c[k + 1]!]; p[at + 8] = v[c[k + 2]!]; p[at + 9] = v[c[k + 3]!];
+        p[at + 10] = v[c[k + 4]!]; p[at + 11] = v[c[k + 5]!]; p[at + 12] = v[c[k + 6]!]; p[at + 13] = v[c[k + 7]!];
+        p[at + 14] = t[i]; p[at + 15] = t[i + 1]; p[at + 16] = t[i + 2]; p[at + 17] = t[i + 3];
       });
     }
     {

@@ -14,6 +14,7 @@ import type Database from 'better-sqlite3';
 import { buildSelect, storedRecord, type RecordQuery, type SqlDialect, type StoredRecord } from './query.js';
 import { batchWriter, type ColumnBatch } from './sqlite-batch.js';
 import { MIGRATIONS, TIMED_TABLES } from './schema.js';
+import { RecordPartitions } from './sqlite-partitions.js';
 import { StoreError } from './store.js';
 import { lazy } from '../util/lazy.js';
 
@@ -28,6 +29,8 @@ export interface SqliteOptions {
   /** `normal` (default) or `full` (fsync every commit). */
   readonly synchronous: 'normal' | 'full';
   readonly readonly?: boolean;
+  /** Rows a partition of `records` takes before the next is made; PARTITION_ROWS when absent. */
+  readonly partitionRows?: number;
 }
 
 export type Table = 'records' | 'connectorlog' | 'routelog' | 'pdulog';
@@ -56,9 +59,16 @@ export function storeError(err: unknown, what: string): StoreError {
   return new StoreError(`sqlite: ${what}: ${message}${code ? ` (${code})` : ''}`, code === '' || TRANSIENT.test(code));
 }
 
+/** How long after a failed build of a partition's indexes the next try waits. */
+const BUILD_RETRY_MS = 60_000;
+
 export class SqliteFile {
   private db: Database.Database | null = null;
   private write: ((c: ColumnBatch) => void) | null = null;
+  private parts: RecordPartitions | null = null;
+  /** Whether a closed partition may lack its indexes, and when to try building them next. */
+  private buildDue = false;
+  private buildAfter = 0;
 
   constructor(private readonly options: SqliteOptions) {}
 
@@ -83,7 +93,14 @@ export class SqliteFile {
       db.pragma(`synchronous = ${this.options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
       const from = this.migrate(db);
-      this.write = batchWriter(db);
+      const parts = new RecordPartitions(db, this.options.partitionRows);
+      this.parts = parts;
+      this.write = batchWriter(db, () => {
+        const t = parts.target();
+        if (t.closed) this.buildDue = true;
+        return t;
+      });
+      this.buildDue = parts.unbuilt().length > 0;
       return { from, to: this.version() };
     } catch (err) {
       try { this.close(); } catch { /* the error to report is the one that stopped the open */ }
@@ -117,15 +134,38 @@ export class SqliteFile {
     try {
       this.write(c);
     } catch (err) {
+      // A partition made in the transaction that failed is gone with it.
+      this.parts?.forget();
       throw storeError(err, 'insert');
+    }
+  }
+
+  /**
+   * Builds the indexes of the closed partitions that lack them, oldest first; the SQLite thread
+   * calls it when it has answered a call (so the batch that closed a partition is not held up by
+   * the build). Returns why a build failed, if one did; it is tried again a minute later.
+   */
+  buildIndexes(): string | null {
+    if (!this.buildDue || !this.parts || Date.now() < this.buildAfter) return null;
+    try {
+      for (const p of this.parts.unbuilt()) this.parts.build(p);
+      this.buildDue = false;
+      return null;
+    } catch (err) {
+      this.parts.forget();
+      this.buildAfter = Date.now() + BUILD_RETRY_MS;
+      return `cannot build the indexes of a closed partition of records yet (tried again in a minute): ${storeError(err, 'build').message}`;
     }
   }
 
   prune(beforeUs: number, limit: number): number {
     try {
       const db = this.handle();
-      let n = 0;
+      // Before schema 4 (a read-only store never upgrades) records is a table like the others.
+      const parts = this.parts ?? new RecordPartitions(db);
+      let n = parts.all().length ? parts.prune(beforeUs, limit) : 0;
       for (const table of TIMED_TABLES) {
+        if (table === 'records' && parts.all().length) continue;
         n += db.prepare(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE time < ? ORDER BY time LIMIT ?)`)
           .run(beforeUs, limit).changes;
       }
@@ -170,6 +210,7 @@ export class SqliteFile {
     const db = this.db;
     this.db = null;
     this.write = null;
+    this.parts = null;
     try {
       if (db?.open) db.close();
     } catch (err) {

@@ -37,9 +37,9 @@ describe('sqlite store', () => {
     assert.equal(fs.statSync(path.dirname(file())).mode & 0o777, 0o750 & ~process.umask());
   });
 
-  it('answers every query shape from an index on 200,000 rows', async function () {
+  it('answers every query shape from the indexes of each partition on 200,000 rows, and scans only the open one', async function () {
     this.timeout(60_000);
-    const s = new SqliteStore({ path: file(), busyTimeoutMs: 100, synchronous: 'normal' });
+    const s = new SqliteStore({ path: file(), busyTimeoutMs: 100, synchronous: 'normal', partitionRows: 50_000 });
     await s.open();
     for (let at = 0; at < 200_000; at += 10_000) {
       const b = emptyBatch();
@@ -55,17 +55,39 @@ describe('sqlite store', () => {
       msgid: await s.explain({ msgid: 'Q000123', limit: 100, from: 'oldest' }),
       newest: await s.explain({ limit: 100, from: 'newest' }),
     };
-    for (const [name, plan] of Object.entries(plans)) assert.match(plan, /USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY/, `${name}: ${plan}`);
-    assert.doesNotMatch(plans.msgid, /SCAN records\b(?! USING)/, plans.msgid);
-    assert.match(plans.msgid, /records_mail_id/);
-    assert.match(plans.msgid, /records_msgid/);
-    assert.match(plans.host, /records_host_time/);
-    assert.match(plans.app, /records_app_time/);
-    const t0 = process.hrtime.bigint();
-    const found = await s.query({ msgid: 'Q123456', limit: 100, from: 'oldest' });
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    assert.equal(found.length, 1);
-    assert.ok(ms < 50, `a lookup by message id took ${ms} ms`);
+    const db = new Database(file(), { readonly: true });
+    const parts = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'records_[0-9]*'").pluck().all() as string[];
+    db.close();
+    // records_0 (empty: the table before schema 4), three closed partitions with their indexes
+    // built, and the open one, full but not closed until a row comes that it cannot take.
+    assert.equal(parts.length, 5, parts.join(' '));
+    const open = parts.sort((a, b) => Number(a.slice(8)) - Number(b.slice(8))).at(-1)!;
+    const closed = parts.filter((p) => p !== open && p !== 'records_0');
+    for (const [name, plan] of Object.entries(plans)) {
+      for (const m of plan.matchAll(/(SCAN|SEARCH) (records_\d+)(.*)/g)) {
+        assert.match(m[3]!, /USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY/, `${name}: ${m[0]}`);
+        // Only the newest rows are read in time order without a condition on them.
+        if (m[1] === 'SCAN' && name !== 'newest') assert.ok(m[2] === open || m[2] === 'records_0', `${name}: a closed partition is scanned: ${m[0]}`);
+      }
+    }
+    for (const p of closed) {
+      assert.match(plans.msgid, new RegExp(`SEARCH ${p} USING INDEX ${p}_mail_id`), plans.msgid);
+      assert.match(plans.msgid, new RegExp(`SEARCH ${p} USING INDEX ${p}_msgid`), plans.msgid);
+      assert.match(plans.host, new RegExp(`SEARCH ${p} USING INDEX ${p}_host_time`), plans.host);
+      assert.match(plans.hostTime, new RegExp(`SEARCH ${p} USING INDEX ${p}_host_time`), plans.hostTime);
+      assert.match(plans.app, new RegExp(`SEARCH ${p} USING INDEX ${p}_app_time`), plans.app);
+      assert.match(plans.time, new RegExp(`SEARCH ${p} USING INDEX ${p}_time`), plans.time);
+    }
+    assert.match(plans.newest, /MERGE \(UNION ALL\)/);
+    for (const id of ['Q000123', 'Q180000']) { // a closed partition, the open one
+      const t0 = process.hrtime.bigint();
+      const found = await s.query({ msgid: id, limit: 100, from: 'oldest' });
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      assert.equal(found.length, 1);
+      assert.ok(ms < 50, `a lookup by message id took ${ms} ms`);
+    }
+    assert.deepEqual((await s.query({ limit: 3, from: 'newest' })).map((r) => r.procid), ['200997', '200998', '200999']);
+    assert.equal(await s.count('records'), 200_000);
     await s.close();
   });
 
@@ -91,7 +113,7 @@ describe('sqlite store', () => {
       const b = emptyBatch();
       for (let i = 0; i < 40; i++) b.records.push(i === bad ? { ...row(i), host: null as unknown as string } : row(i));
       b.connector.push({ timeUs: 1, instance: '1', event: 0, ok: true, info: '', options: '' });
-      await assert.rejects(s.insert(b), (e: Error & { transient?: boolean }) => e.transient === false && /NOT NULL.*records\.host/.test(e.message));
+      await assert.rejects(s.insert(b), (e: Error & { transient?: boolean }) => e.transient === false && /NOT NULL.*records_\d+\.host/.test(e.message));
     }
     assert.deepEqual([await s.count('records'), await s.count('connectorlog')], [0, 0]);
     const b = emptyBatch();
@@ -119,11 +141,20 @@ describe('sqlite store', () => {
     assert.deepEqual((await s.query({ msgid: 'ID7', limit: 10, from: 'oldest' })).map((r) => r.timeUs), [2]);
     assert.deepEqual((await s.query({ msgid: '', limit: 10, from: 'oldest' })).map((r) => r.timeUs), [1, 2, 3]);
     assert.match(await s.explain({ msgid: 'Q1', limit: 10, from: 'oldest' }), /records_mail_id[^]*records_msgid/);
+    // Schema 4: the old table is records_0, with its rows and indexes; new rows go to a partition after it.
+    const b = emptyBatch();
+    b.records.push(row(4, { mailId: 'Q1' }));
+    await s.insert(b);
+    assert.deepEqual((await s.query({ msgid: 'Q1', limit: 10, from: 'oldest' })).map((r) => [r.id, r.timeUs]), [[1, 1], [4, b.records[0]!.timeUs]]);
     await s.close();
     const db = new Database(file(), { readonly: true });
     const sql = (name: string) => (db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(name) as { sql: string }).sql;
-    assert.match(sql('records_mail_id'), /WHERE mail_id <> ''$/);
-    assert.match(sql('records_msgid'), /WHERE msgid <> ''$/);
+    assert.match(sql('records_mail_id'), /ON "records_0" .*WHERE mail_id <> ''$/);
+    assert.match(sql('records_msgid'), /ON "records_0" .*WHERE msgid <> ''$/);
+    assert.deepEqual(db.prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'records_0' ORDER BY name").pluck().all(),
+      ['records_0', 'records_app_time', 'records_host_time', 'records_mail_id', 'records_msgid', 'records_time']);
+    assert.deepEqual(db.prepare('SELECT id FROM records_4').pluck().all(), [4]);
+    assert.match(sql('records'), /^CREATE VIEW records AS SELECT \* FROM records_0 UNION ALL SELECT \* FROM records_4$/);
     db.close();
   });
 

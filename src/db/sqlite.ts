@@ -46,7 +46,7 @@ class Thread implements Connection {
   /** Why the thread stopped, once it has. */
   private lost: string | null = null;
 
-  constructor(options: SqliteOptions) {
+  constructor(options: SqliteOptions, private readonly warn: (message: string) => void) {
     this.worker = startWorker(import.meta.url, 'sqlite-worker', { workerData: options });
     this.worker.unref(); // only a call in flight keeps the process alive
     this.worker.on('message', (r: Reply) => this.answer(r));
@@ -55,6 +55,10 @@ class Thread implements Connection {
   }
 
   private answer(r: Reply): void {
+    if ('warn' in r) {
+      this.warn(r.warn);
+      return;
+    }
     const wait = this.waiting.get(r.id);
     if (!wait) return;
     this.waiting.delete(r.id);
@@ -115,9 +119,18 @@ export class SqliteStore implements Store {
   readonly where: string;
   private conn: Connection | null = null;
 
-  constructor(private readonly options: SqliteOptions) {
+  /** `warn` is told when the indexes of a closed partition cannot be built (they are tried again later). */
+  constructor(private readonly options: SqliteOptions, private readonly warnTo?: (message: string) => void) {
     this.where = options.path;
   }
+
+  private readonly warn = (message: string): void => {
+    try {
+      this.warnTo?.(message);
+    } catch {
+      // A logger that throws must not stop the thread's answers.
+    }
+  };
 
   private call<T>(c: Call, transfer?: ArrayBuffer[]): Promise<T> {
     if (!this.conn) return Promise.reject(new StoreError('sqlite: not open', true));
@@ -126,7 +139,7 @@ export class SqliteStore implements Store {
 
   async open(): Promise<{ from: number; to: number }> {
     await this.close();
-    this.conn = this.options.readonly ? new InPlace(this.options) : new Thread(this.options);
+    this.conn = this.options.readonly ? new InPlace(this.options) : new Thread(this.options, this.warn);
     try {
       return await this.call<{ from: number; to: number }>({ op: 'open' });
     } catch (err) {

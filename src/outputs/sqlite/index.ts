@@ -19,12 +19,13 @@ export const sqliteOutputSpec = {
 export type SqliteOutputConfig = SpecValue<typeof sqliteOutputSpec>;
 
 /** The store an output section names; `readonly` for maillogctl, which only reads. */
-export function sqliteStoreFor(config: SqliteOutputConfig, stateDir: string, readonly = false): SqliteStore {
+export function sqliteStoreFor(config: SqliteOutputConfig, stateDir: string, readonly = false, warn?: (message: string) => void): SqliteStore {
   return new SqliteStore({
     path: path.resolve(stateDir, config.path), busyTimeoutMs: config.busy_timeout_ms, synchronous: config.synchronous, readonly,
-  });
+  }, warn);
 }
 
 export function createSqliteOutput(config: SqliteOutputConfig, ctx: OutputContext): Output {
-  return new DbOutput(config, ctx, { mustOpenAtStart: true, makeStore: () => sqliteStoreFor(config, ctx.stateDir) });
+  const warn = (message: string) => ctx.log.warning(`output.${ctx.id}: ${message}`);
+  return new DbOutput(config, ctx, { mustOpenAtStart: true, makeStore: () => sqliteStoreFor(config, ctx.stateDir, false, warn) });
 }
