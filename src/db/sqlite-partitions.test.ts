@@ -118,6 +118,23 @@ describe('sqlite partitions of records', () => {
     for (const p of l.slice(1, -1)) assert.deepEqual(p.indexes, built(p.name));
   });
 
+  it('makes partitions larger once there are fifty, so that the view stays far from SQLite\'s limit of 500 arms', async function () {
+    this.timeout(60_000);
+    const s = store({ partitionRows: 10 });
+    await s.open();
+    for (let at = 0; at < 3000; at += 10) await s.insert(batch(at, 10));
+    assert.equal(await s.count('records'), 3000);
+    const l = layout().slice(1, -1);
+    const sizes = l.map((p) => p.ids[1] - p.ids[0] + 1);
+    // 50 of 10 rows; then each a fiftieth of the ids so far: 50 + 50 ln(3000 / 500) ≈ 140 in all.
+    assert.deepEqual(sizes.slice(0, 50), Array<number>(50).fill(10));
+    assert.ok(l.length > 100 && l.length < 150, `${l.length} partitions`);
+    for (let k = 51; k < sizes.length; k++) assert.ok(sizes[k]! >= sizes[k - 1]!, sizes.join(' '));
+    assert.ok(sizes.at(-1)! >= 50, sizes.join(' '));
+    assert.equal((await s.query({ limit: 5000, from: 'oldest' })).length, 3000);
+    await s.close();
+  });
+
   it('prunes by dropping partitions whose rows are all old, deleting the rest in batches, and keeps the open one', async () => {
     const s = store();
     await s.open();
