@@ -13,7 +13,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { buildSelect, storedRecord, type RecordQuery, type SqlDialect, type StoredRecord } from './query.js';
 import { batchWriter, type ColumnBatch } from './sqlite-batch.js';
-import { MIGRATIONS, TIMED_TABLES } from './schema.js';
+import { MIGRATIONS, SCHEMA_VERSION, TIMED_TABLES } from './schema.js';
 import { RecordPartitions } from './sqlite-partitions.js';
 import { StoreError } from './store.js';
 import { lazy } from '../util/lazy.js';
@@ -119,6 +119,11 @@ export class SqliteFile {
   private migrate(db: Database.Database): number {
     db.exec('CREATE TABLE IF NOT EXISTS maillogd_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied INTEGER NOT NULL)');
     const from = this.version();
+    if (from > SCHEMA_VERSION) {
+      // Its tables may not take rows the way this one writes them (schema 4 made `records` a view).
+      throw new StoreError(`sqlite: cannot open ${this.options.path}: its schema (${from}) was made by a newer maillogd; ` +
+        `this one writes schema ${SCHEMA_VERSION} at most`, false);
+    }
     for (const m of MIGRATIONS) {
       if (m.version <= from) continue;
       db.transaction(() => {
@@ -171,6 +176,8 @@ export class SqliteFile {
       }
       return n;
     } catch (err) {
+      // The partitions as they were before the transaction that failed.
+      this.parts?.forget();
       throw storeError(err, 'prune');
     }
   }

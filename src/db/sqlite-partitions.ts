@@ -69,9 +69,14 @@ export class RecordPartitions {
     this.schemaVersion = db.prepare('PRAGMA schema_version').pluck();
   }
 
+  /**
+   * The cookie first, then the list: another connection's change between the two leaves a cookie
+   * older than the list, read again at the next call, never a list older than its cookie.
+   */
   private reload(): void {
+    const cookie = this.schemaVersion.get() as number;
     this.list = partitions(this.db);
-    this.cookie = this.schemaVersion.get() as number;
+    this.cookie = cookie;
   }
 
   /** Reads the partitions again at the next call (a transaction that made one was rolled back). */

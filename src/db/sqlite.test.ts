@@ -175,6 +175,21 @@ describe('sqlite store', () => {
       /cannot open .*none\.db/);
   });
 
+  it('refuses to write a file a newer maillogd made, and still reads it', async () => {
+    const s = new SqliteStore({ path: file(), busyTimeoutMs: 100, synchronous: 'normal' });
+    await s.open();
+    await s.close();
+    const db = new Database(file());
+    db.prepare("INSERT INTO maillogd_schema VALUES (?, 'from the future', 0)").run(SCHEMA_VERSION + 1);
+    db.close();
+    await assert.rejects(s.open(), (e: Error & { transient?: boolean }) =>
+      e.transient === false && e.message.includes(`its schema (${SCHEMA_VERSION + 1}) was made by a newer maillogd`) && e.message.includes(file()));
+    const reader = new SqliteStore({ path: file(), busyTimeoutMs: 100, synchronous: 'normal', readonly: true });
+    assert.deepEqual(await reader.open(), { from: SCHEMA_VERSION + 1, to: SCHEMA_VERSION + 1 });
+    assert.equal(await reader.count('records'), 0);
+    await reader.close();
+  });
+
   it('says which file it could not open', async () => {
     fs.writeFileSync(path.join(dir, 'db'), 'a file where a directory should be');
     const s = new SqliteStore({ path: file(), busyTimeoutMs: 20, synchronous: 'normal' });
