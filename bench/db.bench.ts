@@ -102,16 +102,26 @@ function report(label: string, rates: Rate[]): void {
     `${cpu.toFixed(1)} ms CPU of this process per 1,000 rows; whole machine busy ${busy} cores${loop}`);
 }
 
+/** The largest a SQLite store's WAL file was during the runs (sampled every 50 ms), in MB. */
+let walMaxMb = 0;
+
 async function storeRate(make: () => Promise<Store>, batchSize: number): Promise<Rate[]> {
   const rates: Rate[] = [];
+  walMaxMb = 0;
   for (let r = 0; r < RUNS; r++) {
     const store = await make();
     const bs = batches(0, INSERT, batchSize, INSERT);
+    const wal = store.kind === 'sqlite' ? setInterval(() => {
+      try {
+        walMaxMb = Math.max(walMaxMb, fs.statSync(`${store.where}-wal`).size / 1e6);
+      } catch { /* not there yet */ }
+    }, 50) : null;
     rates.push(await measure(INSERT, async () => {
       for (const b of bs) await store.insert(b);
       // Answered once the store has done what the last batch set off (SQLite: a partition's build).
       await store.schemaVersion();
     }));
+    if (wal) clearInterval(wal);
     await store.close();
   }
   return rates;
@@ -205,7 +215,10 @@ try {
       return s;
     };
     if (runs('store')) {
-      for (const size of [2000, 10000]) report(`sqlite, store, ${size} rows per transaction`, await storeRate(make, size));
+      for (const size of [2000, 10000]) {
+        report(`sqlite, store, ${size} rows per transaction`, await storeRate(make, size));
+        console.log(`  the WAL file grew to ${walMaxMb.toFixed(1)} MB at most`);
+      }
     }
     if (runs('output')) {
       for (const size of [2000, 10000]) {

@@ -141,6 +141,7 @@ stage_app() {
   step "bundling the entry points (one module each to load at start)"
   "$node" "$REPO/scripts/bundle.mjs" "$dest/dist" --no-sourcemap >&2
   [ -f "$dest/dist/cli/sqlite-worker.js" ] || die "the bundle step made no dist/cli/sqlite-worker.js"
+  [ -f "$dest/dist/cli/sqlite-checkpointer.js" ] || die "the bundle step made no dist/cli/sqlite-checkpointer.js"
 
   step "compiling the udp input's batched receive (native/udp_recv.c) for the shipped runtime"
   MAILLOGD_NATIVE=required "$node" "$REPO/scripts/build-native.mjs" "$dest/dist/native/udp_recv.node" >&2

@@ -18,6 +18,8 @@ await build({
     'cli/maillogctl': join(root, 'src/cli/maillogctl.ts'),
     // Beside the entry points: the SQLite store starts it as ./sqlite-worker.js from its own module.
     'cli/sqlite-worker': join(root, 'src/db/sqlite-worker.ts'),
+    // Started by the SQLite thread as ./sqlite-checkpointer.js, beside it.
+    'cli/sqlite-checkpointer': join(root, 'src/db/sqlite-checkpointer.ts'),
   },
   outdir: dist,
   bundle: true,

@@ -2,14 +2,15 @@
 // (sqlite-worker.ts): every call is synchronous and may wait up to busy_timeout_ms for another
 // process's lock, so it stays off the daemon's main thread; a read-only store (maillogctl) uses it
 // in place. WAL mode. With synchronous=NORMAL a committed batch survives a crash of the daemon (it
-// is in the WAL, handed to the OS); the WAL is fsynced at each checkpoint, so a power loss or an OS
-// crash may take the batches committed since the last one that the OS had not yet written back
-// (at most what the WAL holds, CHECKPOINT_PAGES), never the file's consistency. synchronous=FULL
-// fsyncs the WAL at every commit. Every failure is a StoreError: transient for what a later retry
+// is in the WAL, handed to the OS); the WAL is fsynced at each checkpoint, which a thread of the
+// writer's makes every CHECKPOINT_EVERY_MS (sqlite-checkpointer.ts), so a power loss or an OS
+// crash may take the batches committed since the last one that the OS had not yet written back,
+// never the file's consistency. synchronous=FULL fsyncs the WAL at every commit. Every failure is a StoreError: transient for what a later retry
 // can get past (busy, locked, I/O, disk full), final for the rest.
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { buildSelect, storedRecord, type RecordQuery, type SqlDialect, type StoredRecord } from './query.js';
 import { batchWriter, type ColumnBatch } from './sqlite-batch.js';
@@ -17,6 +18,8 @@ import { MIGRATIONS, SCHEMA_VERSION, TIMED_TABLES } from './schema.js';
 import { RecordPartitions } from './sqlite-partitions.js';
 import { StoreError } from './store.js';
 import { lazy } from '../util/lazy.js';
+import { startWorker } from '../util/worker.js';
+import type { CheckpointerMessage, CheckpointerOptions } from './sqlite-checkpointer.js';
 
 /** better-sqlite3, loaded when a database is first opened (~17 ms of CPU at start otherwise). */
 const sqliteLib = lazy<typeof Database>('better-sqlite3');
@@ -42,11 +45,15 @@ export const SQLITE_DIALECT: SqlDialect = {
   timeOut: (column) => column,
 };
 
-// The WAL is copied back into the file once it holds this many pages (40 MiB at 4 KiB) instead of
-// SQLite's 1,000: an index page that several batches change is then copied once, not once per
-// batch (about 15% more rows/s on a steady load). The WAL file grows to about this size plus one
-// batch and is then reused, not truncated.
-const CHECKPOINT_PAGES = 10_000;
+/** How often the checkpoint thread copies the WAL back into the file. */
+const CHECKPOINT_EVERY_MS = 250;
+
+// The writer copies the WAL back itself once it holds this many pages (160 MiB at 4 KiB): only when
+// the checkpoint thread has not kept it smaller (it is gone, or cannot keep up). A checkpoint on
+// the writer's thread holds up the batch whose commit set it off for as long as its copying and
+// its two fsyncs take; on a thread of its own it took a quarter more rows/s through the store
+// (bench/README.md, "A thread for the checkpoints"). The WAL file is reused, not truncated.
+const CHECKPOINT_PAGES = 40_000;
 
 // SQLite result codes a later retry can get past.
 const TRANSIENT = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|PROTOCOL|READONLY|NOLFS|INTERRUPT)/;
@@ -64,13 +71,15 @@ const BUILD_RETRY_MS = 60_000;
 
 export class SqliteFile {
   private db: Database.Database | null = null;
+  private checkpointer: Worker | null = null;
   private write: ((c: ColumnBatch) => void) | null = null;
   private parts: RecordPartitions | null = null;
   /** Whether a closed partition may lack its indexes, and when to try building them next. */
   private buildDue = false;
   private buildAfter = 0;
 
-  constructor(private readonly options: SqliteOptions) {}
+  /** `warn` is told what goes wrong where no call would see it (the checkpoint thread). */
+  constructor(private readonly options: SqliteOptions, private readonly warn: (message: string) => void = () => undefined) {}
 
   private handle(): Database.Database {
     if (!this.db) throw new StoreError('sqlite: not open', true);
@@ -101,11 +110,38 @@ export class SqliteFile {
         return t;
       });
       this.buildDue = parts.unbuilt().length > 0;
+      this.startCheckpoints();
       return { from, to: this.version() };
     } catch (err) {
       try { this.close(); } catch { /* the error to report is the one that stopped the open */ }
       throw storeError(err, `cannot open ${this.options.path}`);
     }
+  }
+
+  private startCheckpoints(): void {
+    const options: CheckpointerOptions = { path: this.options.path, everyMs: CHECKPOINT_EVERY_MS };
+    const w = startWorker(import.meta.url, 'sqlite-checkpointer', { workerData: options });
+    w.unref();
+    w.on('message', (m: CheckpointerMessage) => this.warn(m.warn));
+    w.on('error', (err) => this.warn(`sqlite: the checkpoint thread stopped: ${err.message}; the writer makes the checkpoints`));
+    this.checkpointer = w;
+  }
+
+  /**
+   * Stops the checkpoint thread and waits for it to close its connection, so that the writer's
+   * close, the last one, copies the WAL back and removes it.
+   */
+  async stopCheckpoints(): Promise<void> {
+    const w = this.checkpointer;
+    this.checkpointer = null;
+    if (!w) return;
+    const gone = new Promise<void>((resolve) => {
+      w.once('exit', () => resolve());
+    });
+    w.postMessage('close');
+    const late = setTimeout(() => void w.terminate(), 2000);
+    await gone;
+    clearTimeout(late);
   }
 
   version(): number {
@@ -218,6 +254,8 @@ export class SqliteFile {
     this.db = null;
     this.write = null;
     this.parts = null;
+    // Not waited for here (see stopCheckpoints): it closes its connection on its own.
+    void this.stopCheckpoints();
     try {
       if (db?.open) db.close();
     } catch (err) {

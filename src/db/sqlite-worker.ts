@@ -17,10 +17,19 @@ export type Reply =
   /** Not an answer: something the store should log (id 0). */
   | { readonly id: 0; readonly warn: string };
 
-const file = new SqliteFile(workerData as SqliteOptions);
 const port = parentPort!;
+const file = new SqliteFile(workerData as SqliteOptions, (warn) => port.postMessage({ id: 0, warn } satisfies Reply));
 
 port.on('message', (r: Request) => {
+  if (r.op === 'close') {
+    // The checkpoint thread's connection first, so that this one is the last and leaves no WAL.
+    void file.stopCheckpoints().finally(() => answer(r));
+    return;
+  }
+  answer(r);
+});
+
+function answer(r: Request): void {
   let reply: Reply;
   try {
     reply = { id: r.id, ok: true, value: perform(file, r) };
@@ -36,4 +45,4 @@ port.on('message', (r: Request) => {
   // Between calls: the indexes of a partition the last batch closed.
   const warn = file.buildIndexes();
   if (warn !== null) port.postMessage({ id: 0, warn } satisfies Reply);
-});
+}

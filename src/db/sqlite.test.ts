@@ -91,6 +91,27 @@ describe('sqlite store', () => {
     await s.close();
   });
 
+  it('copies the WAL back into the file while it writes, on a thread of its own, and leaves no WAL when closed', async function () {
+    this.timeout(60_000);
+    const s = new SqliteStore({ path: file(), busyTimeoutMs: 100, synchronous: 'normal' });
+    await s.open();
+    for (let at = 0; at < 100_000; at += 10_000) {
+      const b = emptyBatch();
+      for (let i = at; i < at + 10_000; i++) b.records.push(row(i));
+      await s.insert(b);
+    }
+    // The writer's own checkpoint waits for 160 MiB of WAL, far more than these rows make.
+    const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
+    const deadline = Date.now() + 10_000;
+    while (size(file()) < 10 * 1024 * 1024 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(size(file()) >= 10 * 1024 * 1024, `the file holds ${size(file())} bytes, the WAL ${size(`${file()}-wal`)}`);
+    await s.close();
+    assert.equal(fs.existsSync(`${file()}-wal`), false, 'a WAL is left after close');
+    const db = new Database(file(), { readonly: true });
+    assert.equal(db.prepare('SELECT count(*) FROM records').pluck().get(), 100_000);
+    db.close();
+  });
+
   it('reports a locked database as transient, and writes once the lock is gone', async () => {
     const s = new SqliteStore({ path: file(), busyTimeoutMs: 20, synchronous: 'normal' });
     await s.open();
