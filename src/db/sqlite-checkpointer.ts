@@ -2,10 +2,10 @@
 // holds back into the file and fsyncs both; on the thread that writes, it held up the batch whose
 // commit set it off for as long as that took (bench/README.md, "A thread for the checkpoints").
 // Here a second connection runs a PASSIVE checkpoint every CHECKPOINT_EVERY_MS: it never waits for
-// a lock and never stops the writer, which goes on appending to the WAL meanwhile, and once the
-// file has every page the WAL holds the writer's next transaction starts the WAL again from its
-// beginning. The writer keeps a checkpoint of its own for a WAL that grows past a bound anyway
-// (this thread gone, or always behind). Started and stopped by the writer's SqliteFile.
+// a lock and never stops the writer, which goes on appending to the WAL meanwhile. The writer
+// keeps a checkpoint of its own for when the WAL reaches its bound (sqlite-file.ts): it then has
+// little left to copy, and it is what lets the WAL start again from its beginning. Started and
+// stopped by the writer's SqliteFile.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
