@@ -100,7 +100,7 @@ describe('sqlite store', () => {
       for (let i = at; i < at + 10_000; i++) b.records.push(row(i));
       await s.insert(b);
     }
-    // The writer's own checkpoint waits for 160 MiB of WAL, far more than these rows make.
+    // The writer's own checkpoint waits for 40 MiB of WAL, more than these rows make (~17 MB).
     const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
     const deadline = Date.now() + 10_000;
     while (size(file()) < 10 * 1024 * 1024 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
