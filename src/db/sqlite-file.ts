@@ -5,8 +5,9 @@
 // is in the WAL, handed to the OS); the WAL is fsynced at each checkpoint, which a thread of the
 // writer's makes every CHECKPOINT_EVERY_MS (sqlite-checkpointer.ts), so a power loss or an OS
 // crash may take the batches committed since the last one that the OS had not yet written back,
-// never the file's consistency. synchronous=FULL fsyncs the WAL at every commit. Every failure is a StoreError: transient for what a later retry
-// can get past (busy, locked, I/O, disk full), final for the rest.
+// never the file's consistency. synchronous=FULL fsyncs the WAL at every commit. Every failure is
+// a StoreError: transient for what a later retry can get past (busy, locked, I/O, disk full),
+// final for the rest.
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -72,7 +73,8 @@ const BUILD_RETRY_MS = 60_000;
 
 export class SqliteFile {
   private db: Database.Database | null = null;
-  private checkpointer: Worker | null = null;
+  /** The checkpoint thread, and its end (settled when it has exited, however it did). */
+  private checkpointer: { readonly worker: Worker; readonly gone: Promise<void> } | null = null;
   private write: ((c: ColumnBatch) => void) | null = null;
   private parts: RecordPartitions | null = null;
   /** Whether a closed partition may lack its indexes, and when to try building them next. */
@@ -125,7 +127,7 @@ export class SqliteFile {
     w.unref();
     w.on('message', (m: CheckpointerMessage) => this.warn(m.warn));
     w.on('error', (err) => this.warn(`sqlite: the checkpoint thread stopped: ${err.message}; the writer makes the checkpoints`));
-    this.checkpointer = w;
+    this.checkpointer = { worker: w, gone: new Promise<void>((resolve) => { w.once('exit', () => resolve()); }) };
   }
 
   /**
@@ -133,15 +135,12 @@ export class SqliteFile {
    * close, the last one, copies the WAL back and removes it.
    */
   async stopCheckpoints(): Promise<void> {
-    const w = this.checkpointer;
+    const c = this.checkpointer;
     this.checkpointer = null;
-    if (!w) return;
-    const gone = new Promise<void>((resolve) => {
-      w.once('exit', () => resolve());
-    });
-    w.postMessage('close');
-    const late = setTimeout(() => void w.terminate(), 2000);
-    await gone;
+    if (!c) return;
+    c.worker.postMessage('close');
+    const late = setTimeout(() => void c.worker.terminate(), 2000);
+    await c.gone;
     clearTimeout(late);
   }
 

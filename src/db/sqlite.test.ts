@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { emptyBatch } from './rows.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { SqliteStore } from './sqlite.js';
+import { SqliteFile } from './sqlite-file.js';
 import { row, storeContract } from './store.contract.js';
 
 let dir = '';
@@ -110,6 +112,18 @@ describe('sqlite store', () => {
     const db = new Database(file(), { readonly: true });
     assert.equal(db.prepare('SELECT count(*) FROM records').pluck().get(), 100_000);
     db.close();
+  });
+
+  it('closes when its checkpoint thread has already ended', async () => {
+    fs.mkdirSync(path.dirname(file()));
+    const f = new SqliteFile({ path: file(), busyTimeoutMs: 100, synchronous: 'normal' });
+    f.open();
+    const c = (f as unknown as { checkpointer: { worker: Worker; gone: Promise<void> } }).checkpointer;
+    await c.worker.terminate();
+    const t0 = Date.now();
+    await f.stopCheckpoints();
+    assert.ok(Date.now() - t0 < 1000, `stopping took ${Date.now() - t0} ms`);
+    f.close();
   });
 
   it('reports a locked database as transient, and writes once the lock is gone', async () => {
