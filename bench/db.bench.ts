@@ -75,6 +75,8 @@ interface Rate {
   rowsPerSec: number;
   /** Longest the event loop waited, ms (output cases). */
   loopMaxMs?: number;
+  /** The largest the SQLite store's WAL file was, sampled every 50 ms, MB (SQLite store cases). */
+  walMaxMb?: number;
   /** CPU s of this process per 1,000 rows (both threads). */
   cpuMsPerKRow: number;
   /** Other CPU work on the machine during the run, in cores (0..ncpu): what else was running. */
@@ -98,30 +100,29 @@ function report(label: string, rates: Rate[]): void {
   const all = rates.map((x) => Math.round(x.rowsPerSec)).join(', ');
   const busy = rates.map((x) => x.busyCores.toFixed(2)).join(', ');
   const loop = rates[0]?.loopMaxMs !== undefined ? `; event loop held at most ${rates.map((x) => x.loopMaxMs!.toFixed(0)).join(', ')} ms` : '';
+  const wal = rates[0]?.walMaxMb !== undefined ? `; the WAL file grew to ${rates.map((x) => x.walMaxMb!.toFixed(1)).join(', ')} MB at most` : '';
   console.log(`${label}: ${Math.round(r)} rows/s (median of ${rates.length}: ${all}); ` +
-    `${cpu.toFixed(1)} ms CPU of this process per 1,000 rows; whole machine busy ${busy} cores${loop}`);
+    `${cpu.toFixed(1)} ms CPU of this process per 1,000 rows; whole machine busy ${busy} cores${loop}${wal}`);
 }
-
-/** The largest a SQLite store's WAL file was during the runs (sampled every 50 ms), in MB. */
-let walMaxMb = 0;
 
 async function storeRate(make: () => Promise<Store>, batchSize: number): Promise<Rate[]> {
   const rates: Rate[] = [];
-  walMaxMb = 0;
   for (let r = 0; r < RUNS; r++) {
     const store = await make();
     const bs = batches(0, INSERT, batchSize, INSERT);
+    let walMaxMb = 0;
     const wal = store.kind === 'sqlite' ? setInterval(() => {
       try {
         walMaxMb = Math.max(walMaxMb, fs.statSync(`${store.where}-wal`).size / 1e6);
       } catch { /* not there yet */ }
     }, 50) : null;
-    rates.push(await measure(INSERT, async () => {
+    const rate = await measure(INSERT, async () => {
       for (const b of bs) await store.insert(b);
       // Answered once the store has done what the last batch set off (SQLite: a partition's build).
       await store.schemaVersion();
-    }));
+    });
     if (wal) clearInterval(wal);
+    rates.push(wal ? { ...rate, walMaxMb } : rate);
     await store.close();
   }
   return rates;
@@ -215,10 +216,7 @@ try {
       return s;
     };
     if (runs('store')) {
-      for (const size of [2000, 10000]) {
-        report(`sqlite, store, ${size} rows per transaction`, await storeRate(make, size));
-        console.log(`  the WAL file grew to ${walMaxMb.toFixed(1)} MB at most`);
-      }
+      for (const size of [2000, 10000]) report(`sqlite, store, ${size} rows per transaction`, await storeRate(make, size));
     }
     if (runs('output')) {
       for (const size of [2000, 10000]) {

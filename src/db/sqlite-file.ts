@@ -81,7 +81,7 @@ export class SqliteFile {
   private buildDue = false;
   private buildAfter = 0;
 
-  /** `warn` is told what goes wrong where no call would see it (the checkpoint thread). */
+  /** `warn` is told what goes wrong where no call would see it (an index build, the checkpoint thread). */
   constructor(private readonly options: SqliteOptions, private readonly warn: (message: string) => void = () => undefined) {}
 
   private handle(): Database.Database {
@@ -184,18 +184,17 @@ export class SqliteFile {
   /**
    * Builds the indexes of the closed partitions that lack them, oldest first; the SQLite thread
    * calls it when it has answered a call (so the batch that closed a partition is not held up by
-   * the build). Returns why a build failed, if one did; it is tried again a minute later.
+   * the build). A build that fails is told to `warn` and tried again a minute later.
    */
-  buildIndexes(): string | null {
-    if (!this.buildDue || !this.parts || Date.now() < this.buildAfter) return null;
+  buildIndexes(): void {
+    if (!this.buildDue || !this.parts || Date.now() < this.buildAfter) return;
     try {
       for (const p of this.parts.unbuilt()) this.parts.build(p);
       this.buildDue = false;
-      return null;
     } catch (err) {
       this.parts.forget();
       this.buildAfter = Date.now() + BUILD_RETRY_MS;
-      return `cannot build the indexes of a closed partition of records yet (tried again in a minute): ${storeError(err, 'build').message}`;
+      this.warn(`cannot build the indexes of a closed partition of records yet (tried again in a minute): ${storeError(err, 'build').message}`);
     }
   }
 
@@ -204,9 +203,10 @@ export class SqliteFile {
       const db = this.handle();
       // Before schema 4 (a read-only store never upgrades) records is a table like the others.
       const parts = this.parts ?? new RecordPartitions(db);
-      let n = parts.all().length ? parts.prune(beforeUs, limit) : 0;
+      const partitioned = parts.all().length > 0;
+      let n = partitioned ? parts.prune(beforeUs, limit) : 0;
       for (const table of TIMED_TABLES) {
-        if (table === 'records' && parts.all().length) continue;
+        if (table === 'records' && partitioned) continue;
         n += db.prepare(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE time < ? ORDER BY time LIMIT ?)`)
           .run(beforeUs, limit).changes;
       }

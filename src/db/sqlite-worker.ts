@@ -43,6 +43,5 @@ function answer(r: Request): void {
     return;
   }
   // Between calls: the indexes of a partition the last batch closed.
-  const warn = file.buildIndexes();
-  if (warn !== null) port.postMessage({ id: 0, warn } satisfies Reply);
+  file.buildIndexes();
 }

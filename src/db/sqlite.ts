@@ -119,7 +119,7 @@ export class SqliteStore implements Store {
   readonly where: string;
   private conn: Connection | null = null;
 
-  /** `warn` is told when the indexes of a closed partition cannot be built (they are tried again later). */
+  /** `warn` is told what the thread cannot answer to a call: an index build that failed, a checkpoint thread in trouble. */
   constructor(private readonly options: SqliteOptions, private readonly warnTo?: (message: string) => void) {
     this.where = options.path;
   }
