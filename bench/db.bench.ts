@@ -1,14 +1,15 @@
 // Database outputs: rows/s into SQLite and into PostgreSQL (on a server this script starts), two
 // ways each, then query latency on a table of --rows rows for each shape maillogctl asks.
-//   store:  Store.insert() on rows built before the clock starts, each batch awaited: the
-//           database and its driver alone (SQLite: the thread hand-off included).
+//   store:  Store.insert() on rows built before the clock starts, as many batches in flight as
+//           the store has lanes (the output keeps as many; PostgreSQL 1, SQLite 2 per writer):
+//           the database and its driver alone (SQLite: the thread hand-off included).
 //   output: parsed records (parsed before the clock starts) written to the output as the daemon
 //           does, 512 at a time, fed only while fewer than 4 × batch_max_rows rows wait (below
 //           memory_max_rows, so nothing goes to the spool): record → row conversion, batching and
 //           the store, until flush() returns.
 // Prints the median of --runs runs for each case, with the other CPU work seen on the machine.
 // Run: node --import tsx bench/db.bench.ts [--db sqlite|postgres|both] [--rows N] [--insert N] [--runs R]
-//      [--only store|output|query]
+//      [--only store|output|query] [--writers N (SQLite files written side by side)]
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,6 +35,7 @@ const ROWS = Number(option('--rows', '10000000'));
 const INSERT = Number(option('--insert', '300000'));
 const RUNS = Number(option('--runs', '3'));
 const ONLY = option('--only', '');
+const WRITERS = Number(option('--writers', '1'));
 /** No case may run longer than this. */
 const CASE_MAX_MS = 15 * 60_000;
 
@@ -117,7 +119,11 @@ async function storeRate(make: () => Promise<Store>, batchSize: number): Promise
       } catch { /* not there yet */ }
     }, 50) : null;
     const rate = await measure(INSERT, async () => {
-      for (const b of bs) await store.insert(b);
+      let next = 0;
+      const lane = async () => {
+        while (next < bs.length) await store.insert(bs[next++]!);
+      };
+      await Promise.all(Array.from({ length: store.lanes }, lane));
       // Answered once the store has done what the last batch set off (SQLite: a partition's build).
       await store.schemaVersion();
     });
@@ -211,17 +217,18 @@ try {
   if (WHICH === 'sqlite' || WHICH === 'both') {
     let n = 0;
     const make = async () => {
-      const s = new SqliteStore({ path: path.join(dir, `ins${n++}.db`), busyTimeoutMs: 1000, synchronous: 'normal' });
+      const s = new SqliteStore({ path: path.join(dir, `ins${n++}.db`), busyTimeoutMs: 1000, synchronous: 'normal', writers: WRITERS });
       await s.open();
       return s;
     };
+    const writers = WRITERS > 1 ? `, ${WRITERS} writers` : '';
     if (runs('store')) {
-      for (const size of [2000, 10000]) report(`sqlite, store, ${size} rows per transaction`, await storeRate(make, size));
+      for (const size of [2000, 10000]) report(`sqlite${writers}, store, ${size} rows per transaction`, await storeRate(make, size));
     }
     if (runs('output')) {
       for (const size of [2000, 10000]) {
-        report(`sqlite, output, batch_max_rows ${size}`, await outputRate((env) => createSqliteOutput(validConfig(sqliteOutputSpec, {
-          batch_max_rows: size, memory_max_rows: 5 * size,
+        report(`sqlite${writers}, output, batch_max_rows ${size}`, await outputRate((env) => createSqliteOutput(validConfig(sqliteOutputSpec, {
+          batch_max_rows: size, memory_max_rows: 5 * size, writers: WRITERS,
         }, 'output.bench'), env.ctx), recs, 4 * size));
       }
     }

@@ -6,13 +6,13 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { DAEMON_JS, ROOT, tempDir } from './support/daemon.js';
+import { DAEMON_JS, ROOT, startDaemon, tempDir, type RunningDaemon } from './support/daemon.js';
 import { waitFor } from './support/wait.js';
 
 const CTL_JS = path.join(ROOT, 'dist/cli/maillogctl.js');
 
 function ctl(cwd: string, ...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [CTL_JS, ...args], { cwd, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CTL_JS, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -105,5 +105,69 @@ describe('embedded default → SQLite → maillogctl', function () {
     const db = ctl(dir, '--db', dbFile, 'query', '--host', 'nohost');
     assert.equal(db.code, 0, db.err);
     assert.equal(db.out, '');
+  });
+});
+
+describe('sqlite output with two writers → maillogctl', function () {
+  this.timeout(60_000);
+  let d: RunningDaemon;
+  let conf = '';
+  const tag = `w${process.pid}`;
+  const N = 4000;
+
+  before(async () => {
+    d = await startDaemon(`
+[input.tcp]
+type = tcp
+port = 0
+port_file = {PORT:tcp}
+
+[output.db]
+type = sqlite
+writers = 2
+batch_max_rows = 100
+flush_interval_ms = 0
+
+[rule.all]
+priority = 10
+outputs = db
+`);
+    conf = path.join(d.dir, 'maillogd.ini');
+    // Queue ids 100000AB, 100001AB..., two lines each, fed through one logger over TCP.
+    const lines = Array.from({ length: N }, (_, i) => `${(0x100000 + Math.floor(i / 2)).toString(16)}AB: status=sent ${tag} n=${i}`);
+    execFileSync('logger', ['-n', '127.0.0.1', '-P', String(d.ports.tcp), '-T', '-p', 'mail.info', '-t', 'postfix/smtp'],
+      { input: lines.join('\n') + '\n' });
+    await waitFor(`${N} rows in the database`, () => ctl(d.dir, '--config', conf, 'query', '--grep', tag, '--limit', String(N + 1), '--format', 'raw')
+      .out.split('\n').filter(Boolean).length === N, 30_000, 200);
+    assert.equal(await d.stop(), 0);
+  });
+  after(() => fs.rmSync(d.dir, { recursive: true, force: true }));
+
+  it('writes both files and maillogctl reads them as one, in time order', () => {
+    const files = [path.join(d.dir, 'state/maillogd.db'), path.join(d.dir, 'state/maillogd.1.db')];
+    const counts = files.map((f) => {
+      const db = new Database(f, { readonly: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    });
+    assert.ok(counts[0]! > 0 && counts[1]! > 0, `rows in each file: ${counts.join(', ')}`);
+    assert.equal(counts[0]! + counts[1]!, N);
+
+    const json = ctl(d.dir, '--config', conf, 'query', '--grep', tag, '--limit', String(N), '--format', 'json');
+    assert.equal(json.code, 0, json.err);
+    const rows = json.out.trim().split('\n').map((l) => JSON.parse(l) as { id: number; time: string; message: string });
+    assert.equal(rows.length, N);
+    assert.equal(new Set(rows.map((r) => r.id)).size, N, 'ids unique across the files');
+    assert.ok(rows.every((r, i) => i === 0 || r.time >= rows[i - 1]!.time), 'in time order');
+    // A message whose two lines may have gone to either file.
+    const second = new Database(files[1], { readonly: true });
+    const id = (second.prepare('SELECT mail_id FROM records LIMIT 1').get() as { mail_id: string }).mail_id;
+    second.close();
+    const trace = ctl(d.dir, '--config', conf, 'trace', id, '--format', 'raw');
+    assert.equal(trace.code, 0, trace.err);
+    assert.equal(trace.out.trim().split('\n').length, 2, trace.out);
   });
 });

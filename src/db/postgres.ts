@@ -121,6 +121,8 @@ interface Connection {
 
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
+  /** One connection: a second insert would only wait behind the first. */
+  readonly lanes = 1;
   readonly where: string;
   private conn: Connection | null = null;
   private last: Promise<unknown> = Promise.resolve();

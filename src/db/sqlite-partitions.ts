@@ -65,7 +65,8 @@ export class RecordPartitions {
   private cookie = -1;
   private readonly schemaVersion;
 
-  constructor(private readonly db: Database.Database, private readonly rowsPer = PARTITION_ROWS) {
+  /** `idBase`: the file's ids start after it (one file of several, sqlite.ts). */
+  constructor(private readonly db: Database.Database, private readonly rowsPer = PARTITION_ROWS, private readonly idBase = 0) {
     this.schemaVersion = db.prepare('PRAGMA schema_version').pluck();
   }
 
@@ -100,10 +101,10 @@ export class RecordPartitions {
     const open = list[list.length - 1];
     if (!open) throw new Error('records has no partition: the schema is older than version 4');
     const last = this.db.prepare(`SELECT max(id) FROM ${open.name}`).pluck().get() as number | null;
-    const nextId = last === null ? Math.max(open.first, 1) : last + 1;
-    const first = Math.max(list[0]!.first, 1);
+    const nextId = last === null ? Math.max(open.first, this.idBase + 1) : last + 1;
+    const first = Math.max(list[0]!.first, this.idBase + 1);
     const size = Math.max(this.rowsPer, Math.floor((nextId - first) / GROW_AFTER));
-    if (open.first !== 0 && nextId - Math.max(open.first, 1) < size) return { table: open.name, nextId, closed: null };
+    if (open.first !== 0 && nextId - open.first < size) return { table: open.name, nextId, closed: null };
     const name = `records_${nextId}`;
     this.db.exec(`CREATE TABLE ${name} ${SQLITE_RECORD_COLUMNS}`);
     this.db.exec(`CREATE INDEX ${name}_time ON ${name} (time)`);

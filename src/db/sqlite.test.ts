@@ -25,6 +25,19 @@ storeContract('sqlite', {
   },
 });
 
+// Two files written side by side: the contract's batches go to both in turn.
+storeContract('sqlite, two writers', {
+  fresh: () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maillogd-sqlite-'));
+    return Promise.resolve();
+  },
+  make: () => new SqliteStore({ path: file(), busyTimeoutMs: 100, synchronous: 'normal', writers: 2 }),
+  dispose: () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return Promise.resolve();
+  },
+});
+
 describe('sqlite store', () => {
   beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maillogd-sqlite-')); });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));

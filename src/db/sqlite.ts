@@ -6,7 +6,15 @@
 // transient until open() starts a new thread. A read-only store (maillogctl) runs its calls in
 // place: a command that only waits for its answer gains nothing from a thread, and each row it
 // reads would be copied once more. Durability: see sqlite-file.ts.
+//
+// SQLite lets one connection write a file at a time, and one writer takes about a core at its
+// fastest (bench/README.md). With `writers` above 1 the store writes that many files side by side,
+// each on its own thread: the configured path and `maillogd.<k>.db` beside it. A batch goes whole
+// to one file, in one transaction; ids are unique across the files (each has its own range); a
+// query asks every file and merges the answers by time and id, as one file would order them.
 
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../util/worker.js';
 import type { RecordQuery, StoredRecord } from './query.js';
@@ -114,14 +122,42 @@ class InPlace implements Connection {
   }
 }
 
+/**
+ * The file of writer `k`: the configured path for the first, `maillogd.<k>.db` beside it for the
+ * others (the extension, if any, stays last).
+ */
+export function shardPath(file: string, k: number): string {
+  if (k === 0) return file;
+  const ext = path.extname(file);
+  return `${file.slice(0, file.length - ext.length)}.${k}${ext}`;
+}
+
+/**
+ * Where file `k`'s ids start: ids are unique across the files (a record's id says which file holds
+ * it), and each file has 2^40 of them, more than any file holds.
+ */
+export const shardIdBase = (k: number): number => k * 2 ** 40;
+
+/** One file and the inserts it has not answered yet. */
+interface Shard {
+  readonly conn: Connection;
+  readonly path: string;
+  inserts: number;
+}
+
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly where: string;
-  private conn: Connection | null = null;
+  /** Two inserts per writer: while one is written, the next is on its way to the thread. */
+  readonly lanes: number;
+  private shards: Shard[] = [];
+  /** Where the search for the least busy writer starts: ties go round the writers. */
+  private turn = 0;
 
   /** `warn` is told what the thread cannot answer to a call: an index build that failed, a checkpoint thread in trouble. */
   constructor(private readonly options: SqliteOptions, private readonly warnTo?: (message: string) => void) {
     this.where = options.path;
+    this.lanes = 2 * (options.writers ?? 1);
   }
 
   private readonly warn = (message: string): void => {
@@ -132,51 +168,85 @@ export class SqliteStore implements Store {
     }
   };
 
-  private call<T>(c: Call, transfer?: ArrayBuffer[]): Promise<T> {
-    if (!this.conn) return Promise.reject(new StoreError('sqlite: not open', true));
-    return this.conn.call<T>(c, transfer);
+  /** Every file's answer to `c`, in file order. */
+  private all<T>(c: Call): Promise<T[]> {
+    if (this.shards.length === 0) return Promise.reject(new StoreError('sqlite: not open', true));
+    return Promise.all(this.shards.map((s) => s.conn.call<T>(c)));
   }
 
+  /**
+   * Opens the files of the `writers` and any other file an earlier configuration with more writers
+   * left (`maillogd.<k>.db`, k counting on from 1): those are read, pruned and counted, not written.
+   * A read-only store opens the files that exist.
+   */
   async open(): Promise<{ from: number; to: number }> {
     await this.close();
-    this.conn = this.options.readonly ? new InPlace(this.options) : new Thread(this.options, this.warn);
+    const writers = this.options.readonly ? 1 : Math.max(1, this.options.writers ?? 1);
+    for (let k = 0; k < writers || k > 0 && existsSync(shardPath(this.options.path, k)); k++) {
+      const options: SqliteOptions = { ...this.options, path: shardPath(this.options.path, k), idBase: shardIdBase(k) };
+      this.shards.push({ conn: options.readonly ? new InPlace(options) : new Thread(options, this.warn), path: options.path, inserts: 0 });
+    }
     try {
-      return await this.call<{ from: number; to: number }>({ op: 'open' });
+      const vs = await this.all<{ from: number; to: number }>({ op: 'open' });
+      return { from: Math.min(...vs.map((v) => v.from)), to: Math.min(...vs.map((v) => v.to)) };
     } catch (err) {
       await this.close().catch(() => undefined);
       throw err;
     }
   }
 
-  insert(batch: RowBatch): Promise<void> {
+  /** Writes the batch into the file of the writer with the fewest inserts waiting (the next in turn among equals). */
+  async insert(batch: RowBatch): Promise<void> {
+    const n = Math.min(this.shards.length, Math.max(1, this.options.writers ?? 1));
+    if (n === 0) throw new StoreError('sqlite: not open', true);
+    let shard = this.shards[this.turn % n]!;
+    for (let i = 1; i < n; i++) {
+      const s = this.shards[(this.turn + i) % n]!;
+      if (s.inserts < shard.inserts) shard = s;
+    }
+    this.turn = (this.shards.indexOf(shard) + 1) % n;
     const c = toColumns(batch);
-    return this.call<undefined>({ op: 'insert', batch: c }, transferable(c));
+    shard.inserts++;
+    try {
+      await shard.conn.call<undefined>({ op: 'insert', batch: c }, transferable(c));
+    } finally {
+      shard.inserts--;
+    }
   }
 
-  prune(beforeUs: number, limit: number): Promise<number> {
-    return this.call<number>({ op: 'prune', beforeUs, limit });
+  async prune(beforeUs: number, limit: number): Promise<number> {
+    return (await this.all<number>({ op: 'prune', beforeUs, limit })).reduce((a, b) => a + b, 0);
   }
 
-  query(q: RecordQuery): Promise<StoredRecord[]> {
-    return this.call<StoredRecord[]>({ op: 'query', query: q });
+  /** Each file's answer, merged in the order one file would give: time, then id. */
+  async query(q: RecordQuery): Promise<StoredRecord[]> {
+    const each = await this.all<StoredRecord[]>({ op: 'query', query: q });
+    if (each.length === 1) return each[0]!;
+    const rows = each.flat().sort((a, b) => a.timeUs - b.timeUs || a.id - b.id);
+    return q.from === 'newest' ? rows.slice(Math.max(0, rows.length - q.limit)) : rows.slice(0, q.limit);
   }
 
-  explain(q: RecordQuery): Promise<string> {
-    return this.call<string>({ op: 'explain', query: q });
+  /** The plan of each file (each has the same schema), headed by its path when there are several. */
+  async explain(q: RecordQuery): Promise<string> {
+    const each = await this.all<string>({ op: 'explain', query: q });
+    return each.length === 1 ? each[0]! : each.map((plan, k) => `${this.shards[k]!.path}:\n${plan}`).join('\n');
   }
 
-  schemaVersion(): Promise<number> {
-    return this.call<number>({ op: 'version' });
+  /** The oldest schema among the files (they are migrated together at open). */
+  async schemaVersion(): Promise<number> {
+    return Math.min(...await this.all<number>({ op: 'version' }));
   }
 
-  count(table: Table): Promise<number> {
-    return this.call<number>({ op: 'count', table });
+  async count(table: Table): Promise<number> {
+    return (await this.all<number>({ op: 'count', table })).reduce((a, b) => a + b, 0);
   }
 
-  /** Closes the file after every call made before (and ends its thread). */
+  /** Closes the files after every call made before (and ends their threads). */
   async close(): Promise<void> {
-    const conn = this.conn;
-    this.conn = null;
-    await conn?.end();
+    const shards = this.shards;
+    this.shards = [];
+    const ends = await Promise.allSettled(shards.map((s) => s.conn.end()));
+    const failed = ends.find((e): e is PromiseRejectedResult => e.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 }

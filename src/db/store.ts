@@ -17,6 +17,8 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Where it is, for logs: a file path or `host:port/db` (never a password). */
   readonly where: string;
+  /** How many inserts it takes at once to keep its writers busy (each is still one transaction). */
+  readonly lanes: number;
   /** Opens or connects, then applies every pending migration. Returns the versions. */
   open(): Promise<{ from: number; to: number }>;
   /** Writes every row of the batch in one transaction: all of it or none. */

@@ -7,7 +7,10 @@ import type { LogRecord } from '../../record.js';
 import { parse } from '../../syslog/syslog.testkit.js';
 import { Counters } from '../../telemetry/counters.js';
 import { outputEnv, validConfig, waitFor, type OutputEnv } from '../output.testkit.js';
-import { createSqliteOutput, sqliteOutputSpec } from '../sqlite/index.js';
+import { createSqliteOutput, sqliteOutputSpec, sqliteStoreFor } from '../sqlite/index.js';
+import { DbOutput } from './index.js';
+import type { RowBatch } from '../../db/rows.js';
+import { StoreError, type Store } from '../../db/store.js';
 import type { Output } from '../../component.js';
 
 const dialects = new DialectRecogniser('auto', new Counters(), 'input.test');
@@ -91,6 +94,21 @@ describe('database output (sqlite)', function () {
       { mail_id: '71', instance: '4', direction: 'out', destination: '1234' },
     ]);
     assert.deepEqual(dbRows(file, 'SELECT mail_id, dialect FROM records ORDER BY id').map((r) => r.mail_id), ['71', '71', '']);
+  });
+
+  it('with two writers, keeps batches in flight to both files and writes every record once', async () => {
+    const o = make({ batch_max_rows: 500, writers: 2 });
+    await o.open();
+    for (let i = 0; i < 20_000; i += 1000) o.write(records(i, 1000));
+    await o.flush();
+    const second = path.join(env.ctx.stateDir, 'maillogd.1.db');
+    const each = [file, second].map((f) => dbRows(f, 'SELECT procid FROM records ORDER BY id').map((r) => Number(r.procid)));
+    assert.ok(each[0]!.length > 0 && each[1]!.length > 0, `rows in both files: ${each[0]!.length}, ${each[1]!.length}`);
+    // Each file takes its batches in the order they were taken from memory.
+    for (const ids of each) assert.ok(ids.every((p, i) => i === 0 || p > ids[i - 1]!), 'in order within a file');
+    assert.deepEqual([...each[0]!, ...each[1]!].sort((a, b) => a - b), seq(0, 20_000));
+    assert.equal(counter('written'), 20_000);
+    assert.ok(counter('batches') >= 40, `${counter('batches')} batches`);
   });
 
   it('spools while the database is locked and catches up in order once it is free', async () => {
@@ -182,6 +200,40 @@ describe('database output (sqlite)', function () {
     assert.deepEqual(procids(), [100, ...seq(0, 20).filter((i) => i !== 7)]);
     assert.equal(counter('discarded', 'rejected'), 1);
     assert.ok(env.messages.some((m) => /refused a records row: .*procid 7 refused/.test(m)), env.messages.join('\n'));
+  });
+
+  it('spools the rest of a batch it writes row by row when the store fails meanwhile, writing no row twice', async () => {
+    // A real file behind a store that refuses the first whole batch for good and fails the 5th
+    // single row as a lost connection would: a sequence no real failure can be timed to give.
+    const config = validConfig(sqliteOutputSpec, { retry_min_ms: 20, retry_max_ms: 50, flush_interval_ms: 0 }, 'output.db');
+    let refused = false;
+    let singles = 0;
+    const makeStore = (): Store => {
+      const real = sqliteStoreFor(config, env.ctx.stateDir);
+      return {
+        kind: real.kind, where: real.where, lanes: real.lanes,
+        open: () => real.open(), close: () => real.close(), prune: (t, n) => real.prune(t, n), query: (q) => real.query(q),
+        explain: (q) => real.explain(q), schemaVersion: () => real.schemaVersion(), count: (t) => real.count(t),
+        insert: (b: RowBatch) => {
+          if (b.records.length > 1 && !refused) {
+            refused = true;
+            return Promise.reject(new StoreError('refused for good', false));
+          }
+          if (b.records.length === 1 && ++singles === 5) return Promise.reject(new StoreError('connection lost', true));
+          return real.insert(b);
+        },
+      };
+    };
+    const o = new DbOutput(config, env.ctx, { mustOpenAtStart: true, makeStore });
+    out = o;
+    await o.open();
+    o.write(records(0, 20));
+    await waitFor(() => counter('written') === 20, 10_000);
+    await o.flush();
+    assert.deepEqual(procids(), seq(0, 20));
+    assert.equal(counter('failures'), 1);
+    assert.equal(counter('rejected'), 0);
+    assert.equal(counter('spooled'), 16);
   });
 
   it('prunes rows older than max_age_days', async () => {

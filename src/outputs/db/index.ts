@@ -1,5 +1,8 @@
 // What the `sqlite` and `postgres` outputs share: records become rows at once (so the records
-// can go), rows are written in batches, one insert in flight, each batch in one transaction.
+// can go), rows are written in batches, each batch in one transaction, as many inserts in flight
+// as the store has lanes (SQLite: two per writer thread; PostgreSQL: one). A lane takes a part
+// batch only when it is the only one writing, so extra lanes never split the rows into small
+// transactions; rows from the spool go one batch at a time, oldest first.
 // A database that is down or slow never blocks the other outputs: this output is never busy.
 // Rows wait in memory up to memory_max_rows, then in the spool on disk (bounded by
 // spool_max_bytes); while the spool holds anything, new rows go behind it, so order is kept.
@@ -35,7 +38,16 @@ export class DbOutput implements Output {
   private store: Store | null = null;
   private up = false;
   private pending: RowBatch = emptyBatch();
-  private inFlight: Promise<void> | null = null;
+  /** The pumps writing now, one per lane in use. */
+  private readonly pumps = new Set<Promise<void>>();
+  /** Whether a pump is writing a batch from the spool (one at a time, in order). */
+  private spoolInFlight = false;
+  /** Pumps between their start and their end (a pump joins `pumps` only once it first waits). */
+  private writing = 0;
+  /** How many batches were taken from memory: their order, for the spool. */
+  private taken = 0;
+  /** Batches from memory a failed store did not take, spooled in their order once no lane writes. */
+  private failed: { readonly seq: number; readonly batch: RowBatch; readonly n: number }[] = [];
   private pumpScheduled = false;
   private timer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -111,7 +123,7 @@ export class DbOutput implements Output {
   write(batch: readonly LogRecord[]): void {
     if (this.closed) return;
     appendBatch(this.pending, rowsOf(batch, this.config.emg_tables));
-    if (batchSize(this.pending) >= this.config.memory_max_rows && (!this.up || this.inFlight)) this.spillPending();
+    if (batchSize(this.pending) >= this.config.memory_max_rows && (!this.up || this.pumps.size > 0)) this.spillPending();
     if (batchSize(this.pending) >= this.config.batch_max_rows || this.config.flush_interval_ms === 0) {
       this.schedulePump();
     } else if (!this.timer) {
@@ -124,6 +136,8 @@ export class DbOutput implements Output {
 
   /** Moves the rows waiting in memory to the spool (or counts them lost if it is full). */
   private spillPending(): void {
+    // The batches other lanes are writing to a store that failed go to the spool first.
+    if (!this.up && this.writing > 0) return;
     const n = batchSize(this.pending);
     if (n === 0) return;
     const batch = this.pending;
@@ -150,47 +164,91 @@ export class DbOutput implements Output {
     }
   }
 
+  private lanes(): number {
+    return Math.max(1, this.store?.lanes ?? 1);
+  }
+
   private schedulePump(): void {
-    if (this.pumpScheduled || this.inFlight || this.closed && !this.up) return;
+    if (this.pumpScheduled || this.pumps.size >= this.lanes() || this.closed && !this.up) return;
     this.pumpScheduled = true;
     setImmediate(() => {
       this.pumpScheduled = false;
-      if (!this.inFlight) this.inFlight = this.pump().finally(() => { this.inFlight = null; this.notifyIdle(); });
+      do {
+        const p: Promise<void> = this.pump().finally(() => {
+          this.pumps.delete(p);
+          // A part batch left by a lane that was not alone goes with the next pump.
+          if (this.pumps.size === 0 && this.up && batchSize(this.pending) > 0 && this.spool.empty) this.schedulePump();
+          this.notifyIdle();
+        });
+        this.pumps.add(p);
+      } while (this.pumps.size < this.lanes() && batchSize(this.pending) >= this.config.batch_max_rows);
     });
   }
 
-  /** Writes until nothing is left or the store fails. */
+  /** Writes until nothing is left for this lane or the store fails. */
   private async pump(): Promise<void> {
+    this.writing++;
+    try {
+      await this.pumpLoop();
+    } finally {
+      this.writing--;
+      if (this.writing === 0) this.spillFailed();
+    }
+  }
+
+  /** After a failure, once no lane writes: the batches the store did not take, in order, then the rows in memory. */
+  private spillFailed(): void {
+    const failed = this.failed.sort((a, b) => a.seq - b.seq);
+    this.failed = [];
+    for (const f of failed) this.toSpool(f.batch, f.n);
+    if (!this.up) this.spillPending();
+  }
+
+  private async pumpLoop(): Promise<void> {
     while (this.up && this.store) {
       if (this.closing && !this.spool.empty) return;
+      const store = this.store;
       let batch: RowBatch;
       let fromSpool: boolean;
+      const seq = this.taken++;
       if (!this.spool.empty) {
+        // Rows in memory come after the spool's: this lane waits for none of them.
+        if (this.spoolInFlight) return;
         const b = this.spool.peek();
         if (b === null) continue;
         batch = b;
         fromSpool = true;
-      } else if (batchSize(this.pending) > 0) {
+      } else if (batchSize(this.pending) >= this.config.batch_max_rows || batchSize(this.pending) > 0 && this.writing === 1) {
         batch = this.takePending();
         fromSpool = false;
       } else {
         return;
       }
       const n = batchSize(batch);
+      if (fromSpool) this.spoolInFlight = true;
       try {
-        await this.store.insert(batch);
+        await store.insert(batch);
         this.written.value += batch.records.length;
         this.batches.value++;
         if (fromSpool) this.spool.ack();
       } catch (err) {
         const e = err instanceof StoreError ? err : new StoreError((err as Error).message, true);
         if (e.transient) {
-          if (!fromSpool) this.toSpool(batch, n);
-          this.down(e);
+          if (!fromSpool) this.failed.push({ seq, batch, n });
+          this.down(e, store);
           return;
         }
-        await this.rowByRow(batch);
+        const left = await this.rowByRow(store, batch);
         if (fromSpool) this.spool.ack();
+        if (left) {
+          // The store failed for a while in the middle: the rows not yet written wait in the
+          // spool, behind what is there (those written are not written twice).
+          this.failed.push({ seq, batch: left.batch, n: batchSize(left.batch) });
+          this.down(left.err, store);
+          return;
+        }
+      } finally {
+        if (fromSpool) this.spoolInFlight = false;
       }
       // Let inputs and other outputs run between batches.
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -212,35 +270,43 @@ export class DbOutput implements Output {
     return out;
   }
 
-  /** A batch the database refused for good: write its rows one at a time, setting aside the bad ones. */
-  private async rowByRow(batch: RowBatch): Promise<void> {
+  /**
+   * A batch the database refused for good: write its rows one at a time, setting aside the bad
+   * ones. If the store fails (transient) meanwhile, returns the rows not yet written and why.
+   */
+  private async rowByRow(store: Store, batch: RowBatch): Promise<{ batch: RowBatch; err: StoreError } | null> {
     const tables = ['records', 'connector', 'route', 'pdu'] as const;
-    for (const t of tables) {
-      for (const r of batch[t]) {
+    for (const [ti, t] of tables.entries()) {
+      for (const [i, r] of batch[t].entries()) {
         const one = emptyBatch();
         (one[t] as unknown[]).push(r);
         try {
-          await this.store!.insert(one);
+          await store.insert(one);
           if (t === 'records') this.written.value++;
         } catch (err) {
-          const e = err as StoreError;
-          if (e.transient) throw err;
+          const e = err instanceof StoreError ? err : new StoreError((err as Error).message, true);
+          if (e.transient) {
+            const left = emptyBatch();
+            for (const [tj, u] of tables.entries()) if (tj >= ti) (left[u] as unknown[]).push(...(tj === ti ? batch[u].slice(i) : batch[u]));
+            return { batch: left, err: e };
+          }
           this.rejected.value++;
           this.ctx.log.error(`${this.scope}: the database refused a ${t} row: ${e.message}`);
         }
       }
     }
+    return null;
   }
 
-  private down(err: StoreError): void {
+  /** `store` failed: closes it and retries later (once, however many lanes saw it fail). */
+  private down(err: StoreError, store: Store): void {
+    if (this.store !== store) return;
     this.failures.value++;
     this.up = false;
     this.ctx.log.warning(`${this.scope}: ${err.message}; rows go to the spool, retrying in ${this.retryMs} ms`);
-    const store = this.store;
     this.store = null;
-    if (store) void store.close().catch(() => undefined);
-    this.spillPending();
-    this.scheduleRetry();
+    void store.close().catch(() => undefined);
+    this.scheduleRetry(); // the failing lane's end spools what was in flight and in memory
   }
 
   private scheduleRetry(): void {
@@ -293,7 +359,7 @@ export class DbOutput implements Output {
   }
 
   private notifyIdle(): void {
-    if (this.inFlight || this.pumpScheduled) return;
+    if (this.pumps.size > 0 || this.pumpScheduled) return;
     const ws = this.idleWaiters.splice(0);
     for (const w of ws) w();
   }
@@ -308,14 +374,19 @@ export class DbOutput implements Output {
       this.timer = null;
     }
     for (;;) {
+      if (!this.up && this.writing > 0) {
+        // Lanes still writing to a store that failed: what they held goes to the spool first.
+        await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+        continue;
+      }
       if (!this.up || !this.spool.empty) {
         this.spillPending();
         return;
       }
-      if (!this.inFlight && !this.pumpScheduled && batchSize(this.pending) === 0) return;
+      if (this.pumps.size === 0 && !this.pumpScheduled && batchSize(this.pending) === 0) return;
       await new Promise<void>((resolve) => {
         this.idleWaiters.push(resolve);
-        if (!this.inFlight && !this.pumpScheduled) this.schedulePump();
+        if (this.pumps.size === 0 && !this.pumpScheduled) this.schedulePump();
       });
     }
   }
@@ -331,7 +402,7 @@ export class DbOutput implements Output {
     this.closed = true;
     for (const t of [this.timer, this.retryTimer]) if (t) clearTimeout(t);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
-    if (this.inFlight) await this.inFlight;
+    await Promise.all(this.pumps);
     this.spillPending();
     this.up = false;
     const store = this.store;
