@@ -171,12 +171,19 @@ async function outputRate(make: (env: OutputEnv) => Output, recs: LogRecord[], w
   return rates;
 }
 
+/** Fills the store with `total` rows, as many batches in flight as it has lanes. */
 async function fill(store: Store, total: number, batchSize: number): Promise<number> {
   const t = performance.now();
-  for (let at = 0; at < total; at += batchSize) {
-    for (const b of batches(at, Math.min(batchSize, total - at), batchSize, total)) await store.insert(b);
-    if (at % 1_000_000 === 0 && at > 0) process.stderr.write(`  ${at} rows…\n`);
-  }
+  let at = 0;
+  const lane = async () => {
+    while (at < total) {
+      const from = at;
+      at += batchSize;
+      for (const b of batches(from, Math.min(batchSize, total - from), batchSize, total)) await store.insert(b);
+      if (from % 1_000_000 === 0 && from > 0) process.stderr.write(`  ${from} rows…\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: store.lanes }, lane));
   return total / ((performance.now() - t) / 1000);
 }
 
@@ -233,9 +240,9 @@ try {
       }
     }
     if (runs('query') && ROWS > 0) {
-      const big = new SqliteStore({ path: path.join(dir, 'big.db'), busyTimeoutMs: 1000, synchronous: 'normal' });
+      const big = new SqliteStore({ path: path.join(dir, 'big.db'), busyTimeoutMs: 1000, synchronous: 'normal', writers: WRITERS });
       await big.open();
-      console.log(`sqlite: filling ${ROWS} rows: ${Math.round(await fill(big, ROWS, 10000))} rows/s`);
+      console.log(`sqlite${writers}: filling ${ROWS} rows: ${Math.round(await fill(big, ROWS, 10000))} rows/s`);
       await big.close();
       // Read as maillogctl reads: a read-only store on the file.
       const reader = new SqliteStore({ path: path.join(dir, 'big.db'), busyTimeoutMs: 1000, synchronous: 'normal', readonly: true });
@@ -244,10 +251,11 @@ try {
       // since a lookup by id or host reads that partition whole.
       console.log('sqlite query latency (median of 5):');
       await queryLatency(reader, ROWS);
-      // One more row closes it, and the store builds its indexes before it answers the next call.
-      const writer = new SqliteStore({ path: path.join(dir, 'big.db'), busyTimeoutMs: 1000, synchronous: 'normal' });
+      // One more row in each file closes it, and the store builds its indexes before it answers
+      // the next call (inserts in flight together go to different files).
+      const writer = new SqliteStore({ path: path.join(dir, 'big.db'), busyTimeoutMs: 1000, synchronous: 'normal', writers: WRITERS });
       await writer.open();
-      for (const b of batches(ROWS, 1, 1, ROWS)) await writer.insert(b);
+      await Promise.all(batches(ROWS, WRITERS, 1, ROWS).map((b) => writer.insert(b)));
       await writer.close();
       console.log('sqlite query latency, the newest partition holding one row (median of 5):');
       await queryLatency(reader, ROWS);
