@@ -9,7 +9,7 @@
 //           the store, until flush() returns.
 // Prints the median of --runs runs for each case, with the other CPU work seen on the machine.
 // Run: node --import tsx bench/db.bench.ts [--db sqlite|postgres|both] [--rows N] [--insert N] [--runs R]
-//      [--only store|output|query] [--writers N (SQLite files written side by side)]
+//      [--only store|output|query] [--writers N (SQLite files written side by side)] [--page-size BYTES]
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,6 +23,7 @@ import { SqliteStore } from '../src/db/sqlite.js';
 import type { Store } from '../src/db/store.js';
 import { outputEnv, validConfig, type OutputEnv } from '../src/outputs/output.testkit.js';
 import { createPostgresOutput, postgresOutputSpec } from '../src/outputs/postgres/index.js';
+import { DbOutput } from '../src/outputs/db/index.js';
 import { createSqliteOutput, sqliteOutputSpec } from '../src/outputs/sqlite/index.js';
 import { LogRecord } from '../src/record.js';
 import { parseRecord } from '../src/syslog/parse.js';
@@ -36,6 +37,8 @@ const INSERT = Number(option('--insert', '300000'));
 const RUNS = Number(option('--runs', '3'));
 const ONLY = option('--only', '');
 const WRITERS = Number(option('--writers', '1'));
+/** The page size of the SQLite files the insert cases make (the store's own when absent). */
+const PAGE_SIZE = option('--page-size', '') === '' ? undefined : Number(option('--page-size', ''));
 /** No case may run longer than this. */
 const CASE_MAX_MS = 15 * 60_000;
 
@@ -224,19 +227,26 @@ try {
   if (WHICH === 'sqlite' || WHICH === 'both') {
     let n = 0;
     const make = async () => {
-      const s = new SqliteStore({ path: path.join(dir, `ins${n++}.db`), busyTimeoutMs: 1000, synchronous: 'normal', writers: WRITERS });
+      const s = new SqliteStore({ path: path.join(dir, `ins${n++}.db`), busyTimeoutMs: 1000, synchronous: 'normal', writers: WRITERS, pageSize: PAGE_SIZE });
       await s.open();
       return s;
     };
     const writers = WRITERS > 1 ? `, ${WRITERS} writers` : '';
     if (runs('store')) {
-      for (const size of [2000, 10000]) report(`sqlite${writers}, store, ${size} rows per transaction`, await storeRate(make, size));
+      for (const size of [2000, 10000]) report(`sqlite${writers}${PAGE_SIZE ? `, ${PAGE_SIZE} B pages` : ''}, store, ${size} rows per transaction`, await storeRate(make, size));
     }
     if (runs('output')) {
       for (const size of [2000, 10000]) {
-        report(`sqlite${writers}, output, batch_max_rows ${size}`, await outputRate((env) => createSqliteOutput(validConfig(sqliteOutputSpec, {
-          batch_max_rows: size, memory_max_rows: 5 * size, writers: WRITERS,
-        }, 'output.bench'), env.ctx), recs, 4 * size));
+        const config = validConfig(sqliteOutputSpec, { batch_max_rows: size, memory_max_rows: 5 * size, writers: WRITERS }, 'output.bench');
+        // The daemon's output; with --page-size, the same output on a store making files of that page size.
+        const make = (env: OutputEnv) => PAGE_SIZE === undefined ? createSqliteOutput(config, env.ctx) : new DbOutput(config, env.ctx, {
+          mustOpenAtStart: true,
+          makeStore: () => new SqliteStore({
+            path: path.resolve(env.ctx.stateDir, config.path), busyTimeoutMs: config.busy_timeout_ms, synchronous: config.synchronous,
+            writers: config.writers, pageSize: PAGE_SIZE,
+          }),
+        });
+        report(`sqlite${writers}${PAGE_SIZE ? `, ${PAGE_SIZE} B pages` : ''}, output, batch_max_rows ${size}`, await outputRate(make, recs, 4 * size));
       }
     }
     if (runs('query') && ROWS > 0) {

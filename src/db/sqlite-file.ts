@@ -39,6 +39,8 @@ export interface SqliteOptions {
   readonly writers?: number;
   /** This file's ids start after this one (sqlite.ts, shardIdBase); 0 when absent. */
   readonly idBase?: number;
+  /** The page size of a file it creates; PAGE_SIZE when absent (benchmarks compare others). */
+  readonly pageSize?: number;
 }
 
 export type Table = 'records' | 'connectorlog' | 'routelog' | 'pdulog';
@@ -112,7 +114,7 @@ export class SqliteFile {
         const v = this.version();
         return { from: v, to: v };
       }
-      db.pragma(`page_size = ${PAGE_SIZE}`); // a new file only: it is set before the first write
+      db.pragma(`page_size = ${this.options.pageSize ?? PAGE_SIZE}`); // a new file only: it is set before the first write
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${this.options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       db.pragma(`wal_autocheckpoint = ${Math.ceil(CHECKPOINT_BYTES / (db.pragma('page_size', { simple: true }) as number))}`);
