@@ -182,11 +182,11 @@ export class SqliteStore implements Store {
   async open(): Promise<{ from: number; to: number }> {
     await this.close();
     const writers = this.options.readonly ? 1 : Math.max(1, this.options.writers ?? 1);
-    for (let k = 0; k < writers || k > 0 && existsSync(shardPath(this.options.path, k)); k++) {
-      const options: SqliteOptions = { ...this.options, path: shardPath(this.options.path, k), idBase: shardIdBase(k) };
-      this.shards.push({ conn: options.readonly ? new InPlace(options) : new Thread(options, this.warn), path: options.path, inserts: 0 });
-    }
     try {
+      for (let k = 0; k < writers || k > 0 && existsSync(shardPath(this.options.path, k)); k++) {
+        const options: SqliteOptions = { ...this.options, path: shardPath(this.options.path, k), idBase: shardIdBase(k) };
+        this.shards.push({ conn: options.readonly ? new InPlace(options) : new Thread(options, this.warn), path: options.path, inserts: 0 });
+      }
       const vs = await this.all<{ from: number; to: number }>({ op: 'open' });
       return { from: Math.min(...vs.map((v) => v.from)), to: Math.min(...vs.map((v) => v.to)) };
     } catch (err) {

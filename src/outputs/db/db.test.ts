@@ -23,6 +23,8 @@ function records(from: number, n: number): LogRecord[] {
   return out;
 }
 
+const seqOf = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+
 function dbRows(file: string, sql: string): Record<string, unknown>[] {
   const db = new Database(file, { readonly: true });
   try {
@@ -256,5 +258,90 @@ describe('database output (sqlite)', function () {
     fs.mkdirSync(env.ctx.stateDir, { recursive: true });
     fs.mkdirSync(file);
     await assert.rejects(make().open(), /output\.db: sqlite: cannot open .*maillogd\.db/);
+  });
+});
+
+// Stores whose answers the test gives, one insert at a time: the orders of events two lanes can
+// meet, which no real database can be timed to give.
+describe('database output lanes', function () {
+  this.timeout(20_000);
+  let env: OutputEnv;
+  let out: Output | null;
+  interface Held { readonly store: number; readonly batch: RowBatch; resolve(): void; reject(e: Error): void }
+  const procs = (b: RowBatch) => b.records.map((r) => Number(r.procid));
+
+  beforeEach(() => {
+    env = outputEnv('db', 'lanes');
+    out = null;
+  });
+  afterEach(async () => {
+    await out?.close();
+    fs.rmSync(env.base, { recursive: true, force: true });
+  });
+
+  function scripted(insert: (store: number, b: RowBatch) => Promise<void>, open: () => Promise<void> = () => Promise.resolve()): () => Store {
+    let made = 0;
+    return () => {
+      const n = made++;
+      return {
+        kind: 'sqlite', where: `scripted ${n}`, lanes: 2,
+        open: () => open().then(() => ({ from: 4, to: 4 })), close: () => Promise.resolve(), prune: () => Promise.resolve(0),
+        query: () => Promise.resolve([]), explain: () => Promise.resolve(''), schemaVersion: () => Promise.resolve(4), count: () => Promise.resolve(0),
+        insert: (b) => insert(n, b),
+      };
+    };
+  }
+
+  it('reconnects only once the lanes writing to the failed store are done, and writes what failed before anything newer', async () => {
+    const held: Held[] = [];
+    const written: number[] = [];
+    const makeStore = scripted((store, batch) => {
+      if (store > 0) {
+        written.push(...procs(batch));
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve, reject) => held.push({ store, batch, reject, resolve: () => { written.push(...procs(batch)); resolve(); } }));
+    });
+    const config = validConfig(sqliteOutputSpec, { retry_min_ms: 20, retry_max_ms: 20, flush_interval_ms: 0, batch_max_rows: 10 }, 'output.db');
+    const o = new DbOutput(config, env.ctx, { mustOpenAtStart: true, makeStore });
+    out = o;
+    await o.open();
+    o.write(records(0, 20));
+    await waitFor(() => held.length === 2);
+    const [a, b] = held.splice(0);
+    assert.deepEqual([procs(a!.batch)[0], procs(b!.batch)[0]], [0, 10]);
+    a!.reject(new StoreError('database is locked (SQLITE_BUSY)', true));
+    o.write(records(20, 10));
+    await new Promise((resolve) => setTimeout(resolve, 150)); // several retry periods
+    assert.deepEqual(written, [], 'nothing newer is written while a lane still writes to the failed store');
+    b!.resolve();
+    await waitFor(() => written.length === 30);
+    assert.deepEqual(written, [...seqOf(10, 10), ...seqOf(0, 10), ...seqOf(20, 10)]);
+    assert.equal(env.counters.get('output.db', 'failures').value, 1);
+  });
+
+  it('keeps rows in memory while the store is down, spooling them only past memory_max_rows', async () => {
+    let down = false;
+    const makeStore = scripted(() => {
+      down = true;
+      return Promise.reject(new StoreError('connection refused', true));
+    }, () => (down ? Promise.reject(new StoreError('connection refused', true)) : Promise.resolve()));
+    const config = validConfig(sqliteOutputSpec, { retry_min_ms: 60_000, retry_max_ms: 60_000, flush_interval_ms: 20, batch_max_rows: 1000 }, 'output.db');
+    const o = new DbOutput(config, env.ctx, { mustOpenAtStart: true, makeStore });
+    out = o;
+    await o.open();
+    for (let i = 0; i < 10; i++) {
+      o.write(records(i * 10, 10));
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    // The first batch failed and went to the spool; the 90 rows after it wait in memory.
+    assert.equal(env.counters.get('output.db', 'spooled').value, 10);
+    await o.close();
+    out = null;
+    assert.equal(env.counters.get('output.db', 'spooled').value, 100);
+    const dir = path.join(env.ctx.stateDir, 'spool', 'db');
+    const lines = fs.readdirSync(dir).filter((f) => f.endsWith('.jsonl'))
+      .reduce((n, f) => n + fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean).length, 0);
+    assert.equal(lines, 2, 'one spool batch for the failed insert, one for the rows in memory at close');
   });
 });

@@ -169,15 +169,16 @@ export class DbOutput implements Output {
   }
 
   private schedulePump(): void {
-    if (this.pumpScheduled || this.pumps.size >= this.lanes() || this.closed && !this.up) return;
+    // While the store is down, rows stay in memory up to memory_max_rows: no pump runs.
+    if (this.pumpScheduled || this.pumps.size >= this.lanes() || !this.up) return;
     this.pumpScheduled = true;
     setImmediate(() => {
       this.pumpScheduled = false;
       do {
         const p: Promise<void> = this.pump().finally(() => {
           this.pumps.delete(p);
-          // A part batch left by a lane that was not alone goes with the next pump.
-          if (this.pumps.size === 0 && this.up && batchSize(this.pending) > 0 && this.spool.empty) this.schedulePump();
+          // A part batch left by a lane that was not alone, or a spool left by a failure, goes with the next pump.
+          if (this.pumps.size === 0 && this.up && !this.closing && (batchSize(this.pending) > 0 || !this.spool.empty)) this.schedulePump();
           this.notifyIdle();
         });
         this.pumps.add(p);
@@ -320,6 +321,10 @@ export class DbOutput implements Output {
   }
 
   private async reconnect(): Promise<void> {
+    if (this.closed || this.up) return;
+    // A lane still writing to the store that failed spools its batch, if it fails too, before
+    // anything newer is written.
+    while (this.writing > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     if (this.closed || this.up) return;
     let store: Store | null = null;
     try {
