@@ -122,11 +122,7 @@ async function storeRate(make: () => Promise<Store>, batchSize: number): Promise
       } catch { /* not there yet */ }
     }, 50) : null;
     const rate = await measure(INSERT, async () => {
-      let next = 0;
-      const lane = async () => {
-        while (next < bs.length) await store.insert(bs[next++]!);
-      };
-      await Promise.all(Array.from({ length: store.lanes }, lane));
+      await inLanes(store, bs.length, (i) => store.insert(bs[i]!));
       // Answered once the store has done what the last batch set off (SQLite: a partition's build).
       await store.schemaVersion();
     });
@@ -174,19 +170,23 @@ async function outputRate(make: (env: OutputEnv) => Output, recs: LogRecord[], w
   return rates;
 }
 
+/** Runs `step(0)` .. `step(n - 1)` in order, as many at once as the store has lanes (as the output does). */
+async function inLanes(store: Store, n: number, step: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < n) await step(next++);
+  };
+  await Promise.all(Array.from({ length: store.lanes }, lane));
+}
+
 /** Fills the store with `total` rows, as many batches in flight as it has lanes. */
 async function fill(store: Store, total: number, batchSize: number): Promise<number> {
   const t = performance.now();
-  let at = 0;
-  const lane = async () => {
-    while (at < total) {
-      const from = at;
-      at += batchSize;
-      for (const b of batches(from, Math.min(batchSize, total - from), batchSize, total)) await store.insert(b);
-      if (from % 1_000_000 === 0 && from > 0) process.stderr.write(`  ${from} rows…\n`);
-    }
-  };
-  await Promise.all(Array.from({ length: store.lanes }, lane));
+  await inLanes(store, Math.ceil(total / batchSize), async (i) => {
+    const from = i * batchSize;
+    for (const b of batches(from, Math.min(batchSize, total - from), batchSize, total)) await store.insert(b);
+    if (from % 1_000_000 === 0 && from > 0) process.stderr.write(`  ${from} rows…\n`);
+  });
   return total / ((performance.now() - t) / 1000);
 }
 

@@ -38,11 +38,9 @@ export class DbOutput implements Output {
   private store: Store | null = null;
   private up = false;
   private pending: RowBatch = emptyBatch();
-  /** The pumps writing now, one per lane in use. */
-  private readonly pumps = new Set<Promise<void>>();
   /** Whether a pump is writing a batch from the spool (one at a time, in order). */
   private spoolInFlight = false;
-  /** Pumps between their start and their end (a pump joins `pumps` only once it first waits). */
+  /** The pumps running now, one per lane in use. */
   private writing = 0;
   /** How many batches were taken from memory: their order, for the spool. */
   private taken = 0;
@@ -123,7 +121,7 @@ export class DbOutput implements Output {
   write(batch: readonly LogRecord[]): void {
     if (this.closed) return;
     appendBatch(this.pending, rowsOf(batch, this.config.emg_tables));
-    if (batchSize(this.pending) >= this.config.memory_max_rows && (!this.up || this.pumps.size > 0)) this.spillPending();
+    if (batchSize(this.pending) >= this.config.memory_max_rows && (!this.up || this.writing > 0)) this.spillPending();
     if (batchSize(this.pending) >= this.config.batch_max_rows || this.config.flush_interval_ms === 0) {
       this.schedulePump();
     } else if (!this.timer) {
@@ -170,19 +168,12 @@ export class DbOutput implements Output {
 
   private schedulePump(): void {
     // While the store is down, rows stay in memory up to memory_max_rows: no pump runs.
-    if (this.pumpScheduled || this.pumps.size >= this.lanes() || !this.up) return;
+    if (this.pumpScheduled || this.writing >= this.lanes() || !this.up) return;
     this.pumpScheduled = true;
     setImmediate(() => {
       this.pumpScheduled = false;
-      do {
-        const p: Promise<void> = this.pump().finally(() => {
-          this.pumps.delete(p);
-          // A part batch left by a lane that was not alone, or a spool left by a failure, goes with the next pump.
-          if (this.pumps.size === 0 && this.up && !this.closing && (batchSize(this.pending) > 0 || !this.spool.empty)) this.schedulePump();
-          this.notifyIdle();
-        });
-        this.pumps.add(p);
-      } while (this.pumps.size < this.lanes() && batchSize(this.pending) >= this.config.batch_max_rows);
+      do void this.pump();
+      while (this.writing < this.lanes() && batchSize(this.pending) >= this.config.batch_max_rows);
     });
   }
 
@@ -193,7 +184,12 @@ export class DbOutput implements Output {
       await this.pumpLoop();
     } finally {
       this.writing--;
-      if (this.writing === 0) this.spillFailed();
+      if (this.writing === 0) {
+        this.spillFailed();
+        // A part batch left by a lane that was not alone, or a spool left by a failure, goes with the next pump.
+        if (this.up && !this.closing && (batchSize(this.pending) > 0 || !this.spool.empty)) this.schedulePump();
+        this.notifyIdle();
+      }
     }
   }
 
@@ -211,7 +207,7 @@ export class DbOutput implements Output {
       const store = this.store;
       let batch: RowBatch;
       let fromSpool: boolean;
-      const seq = this.taken++;
+      let seq = -1;
       if (!this.spool.empty) {
         // Rows in memory come after the spool's: this lane waits for none of them.
         if (this.spoolInFlight) return;
@@ -221,6 +217,7 @@ export class DbOutput implements Output {
         fromSpool = true;
       } else if (batchSize(this.pending) >= this.config.batch_max_rows || batchSize(this.pending) > 0 && this.writing === 1) {
         batch = this.takePending();
+        seq = this.taken++;
         fromSpool = false;
       } else {
         return;
@@ -364,7 +361,7 @@ export class DbOutput implements Output {
   }
 
   private notifyIdle(): void {
-    if (this.pumps.size > 0 || this.pumpScheduled) return;
+    if (this.writing > 0 || this.pumpScheduled) return;
     const ws = this.idleWaiters.splice(0);
     for (const w of ws) w();
   }
@@ -388,10 +385,10 @@ export class DbOutput implements Output {
         this.spillPending();
         return;
       }
-      if (this.pumps.size === 0 && !this.pumpScheduled && batchSize(this.pending) === 0) return;
+      if (this.writing === 0 && !this.pumpScheduled && batchSize(this.pending) === 0) return;
       await new Promise<void>((resolve) => {
         this.idleWaiters.push(resolve);
-        if (this.pumps.size === 0 && !this.pumpScheduled) this.schedulePump();
+        if (this.writing === 0 && !this.pumpScheduled) this.schedulePump();
       });
     }
   }
@@ -407,7 +404,7 @@ export class DbOutput implements Output {
     this.closed = true;
     for (const t of [this.timer, this.retryTimer]) if (t) clearTimeout(t);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
-    await Promise.all(this.pumps);
+    while (this.writing > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     this.spillPending();
     this.up = false;
     const store = this.store;
